@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from accounts.views import home
+
+from .health import healthz
+
+admin.site.site_header = "高桥党建 管理后台"
+admin.site.site_title = "高桥党建"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("branches/", include("branches.urls")),
+    path("members/", include("members.urls")),
+    path("public/", include("disclosure.public_urls")),
+    path("api/", include(("gaoqiao.api_urls", "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    # Uploaded photos on a laptop; in production the web server serves MEDIA_ROOT.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

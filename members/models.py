@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch, PartyGroup
+
+from .pii import InvalidIdNumber, normalize_id_number, parse_id_number
+
+# A probationary member is due for conversion one year after joining.
+PROBATION_DAYS = 365
+
+
+def validate_id_number(value: str) -> None:
+    try:
+        parse_id_number(value)
+    except InvalidIdNumber as exc:
+        raise ValidationError(str(exc), code="invalid_id_number") from None
+
+
+class MemberQuerySet(models.QuerySet):
+    def due_for_conversion(self, on: dt.date | None = None) -> MemberQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(
+            category=Member.Category.PROBATIONARY, joined_on__lte=on - dt.timedelta(days=PROBATION_DAYS)
+        )
+
+    def in_subtree(self, branch: Branch) -> MemberQuerySet:
+        return self.filter(branch__path__startswith=branch.path)
+
+
+class Member(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class Category(models.TextChoices):
+        FULL = "full", _("正式党员")
+        PROBATIONARY = "probationary", _("预备党员")
+
+    class Standing(models.TextChoices):
+        NORMAL = "normal", _("正常")
+        SUSPENDED = "suspended", _("停止党籍")
+        RESTORED = "restored", _("恢复党籍")
+        STOPPED = "stopped", _("出党")
+        EXPELLED = "expelled", _("开除党籍")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("小学")
+        JUNIOR = "junior", _("初中")
+        SENIOR = "senior", _("高中")
+        SECONDARY_VOCATIONAL = "secondary_vocational", _("中专")
+        JUNIOR_COLLEGE = "junior_college", _("大专")
+        BACHELOR = "bachelor", _("大学本科")
+        POSTGRADUATE = "postgraduate", _("研究生")
+
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True, validators=[validate_id_number])
+    birth_date = models.DateField(_("出生日期"))
+    education = models.CharField(_("学历"), max_length=30, choices=Education.choices, blank=True)
+    category = models.CharField(_("人员类别"), max_length=20, choices=Category.choices, default=Category.FULL)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在党支部"))
+    party_group = models.ForeignKey(
+        PartyGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("党小组"),
+    )
+    joined_on = models.DateField(_("入党日期"))
+    full_member_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
+    job = models.CharField(_("工作岗位"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("家庭住址"), max_length=200, blank=True)
+    standing = models.CharField(_("党籍状态"), max_length=20, choices=Standing.choices, default=Standing.NORMAL)
+    standing_since = models.DateField(_("党籍状态变更日期"), null=True, blank=True)
+    is_floating = models.BooleanField(_("流动党员"), default=False)
+    floating_to = models.CharField(_("流入地"), max_length=100, blank=True)
+    is_lost_contact = models.BooleanField(_("失联党员"), default=False)
+    lost_contact_since = models.DateField(_("失联日期"), null=True, blank=True)
+    photo = models.ImageField(_("照片"), upload_to="members/photos/", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["branch_id", "name", "id"]
+        indexes = [models.Index(fields=["branch", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=models.F("joined_on")),
+                name="member_full_not_before_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.id_number = normalize_id_number(self.id_number)
+        try:
+            birth, gender = parse_id_number(self.id_number)
+        except InvalidIdNumber as exc:
+            errors["id_number"] = str(exc)
+        else:
+            if self.birth_date is None:
+                self.birth_date = birth
+            elif self.birth_date != birth:
+                errors["birth_date"] = _("出生日期与公民身份号码不一致")
+            if not self.gender:
+                self.gender = gender
+            elif self.gender != gender:
+                errors["gender"] = _("性别与公民身份号码不一致")
+        if self.joined_on and self.birth_date and self.joined_on < self.birth_date:
+            errors["joined_on"] = _("入党日期不能早于出生日期")
+        if self.joined_on and self.joined_on > timezone.localdate():
+            errors["joined_on"] = _("入党日期不能晚于今天")
+        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
+            errors["full_member_on"] = _("转为正式党员日期不能早于入党日期")
+        if self.category == self.Category.PROBATIONARY and self.full_member_on:
+            errors["full_member_on"] = _("预备党员不应有转正日期")
+        if self.party_group_id and self.branch_id and self.party_group.branch_id != self.branch_id:
+            errors["party_group"] = _("党小组不属于该党支部")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_due_for_conversion(self) -> bool:
+        return (
+            self.category == self.Category.PROBATIONARY
+            and self.joined_on <= timezone.localdate() - dt.timedelta(days=PROBATION_DAYS)
+        )
+
+
+class MemberTransfer(models.Model):
+    """Where a member was before: every move between branches, kept for good."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("党员"))
+    from_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出组织")
+    )
+    to_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入组织"))
+    transferred_on = models.DateField(_("转接日期"))
+    reason = models.CharField(_("转接原因"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("经办人")
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering = ["member", "-transferred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.from_branch.name} → {self.to_branch.name}"

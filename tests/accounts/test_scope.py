@@ -1,0 +1,59 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from accounts.scope import compute_scope
+from branches.models import OfficerPost
+from members.selectors import can_see_personal_data, members_visible_to
+
+
+def test_town_admin_reads_and_writes_the_whole_town(town_admin_user, member_a, member_b):
+    scope = compute_scope(town_admin_user)
+    assert set(members_visible_to(town_admin_user)) == {member_a, member_b}
+    assert scope.can_write_branch(member_b.branch)
+    assert can_see_personal_data(town_admin_user, member_b)
+
+
+def test_town_staff_reads_all_but_writes_nothing(town_staff_user, member_a, member_b):
+    scope = compute_scope(town_staff_user)
+    assert set(members_visible_to(town_staff_user)) == {member_a, member_b}
+    assert not scope.can_write_anything
+
+
+def test_area_head_reads_only_their_area_and_sees_masked_data(area_head_user, member_a, member_b):
+    visible = set(members_visible_to(area_head_user))
+    assert member_a in visible and member_b not in visible
+    assert not compute_scope(area_head_user).can_write_anything
+    assert not can_see_personal_data(area_head_user, member_a)
+
+
+def test_secretary_writes_own_branch_only(secretary_a_user, member_a, member_b):
+    scope = compute_scope(secretary_a_user)
+    assert scope.can_write_branch(member_a.branch)
+    assert not scope.can_read_branch(member_b.branch)
+    assert member_b not in set(members_visible_to(secretary_a_user))
+
+
+def test_secretary_write_access_ends_with_the_term(secretary_a_user, member_a):
+    OfficerPost.objects.filter(member=secretary_a_user.member).update(
+        term_end=timezone.localdate() - dt.timedelta(days=1)
+    )
+    scope = compute_scope(secretary_a_user)
+    assert scope.can_read_branch(member_a.branch)
+    assert not scope.can_write_branch(member_a.branch)
+    assert not can_see_personal_data(secretary_a_user, member_a)
+
+
+def test_member_sees_only_their_own_record(member_user, member_a, branch_a):
+    from tests.factories import MemberFactory
+
+    neighbour = MemberFactory(branch=branch_a)
+    visible = set(members_visible_to(member_user))
+    assert visible == {member_a}
+    assert neighbour not in visible
+    assert can_see_personal_data(member_user, member_a)
+
+
+def test_deactivated_user_sees_nothing(town_admin_user, member_a):
+    town_admin_user.is_active = False
+    assert compute_scope(town_admin_user).is_anonymous

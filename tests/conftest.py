@@ -1,0 +1,158 @@
+"""Fixtures for every role, on a small town: town committee, two branches, an area.
+
+branch_a sits in the area; branch_b does not. Each role fixture returns a
+logged-in Django test client; the users are available as *_user fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from accounts.models import Role
+from branches.models import Branch
+
+from .factories import (
+    AreaFactory,
+    BranchFactory,
+    MemberFactory,
+    OfficerPostFactory,
+    PartyGroupFactory,
+    UserFactory,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _uses_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Service-bound tests skip on a laptop without the service; in CI they must run."""
+    if IN_CI:
+        missing = [name for name, ok in (("PostgreSQL", _uses_postgres()), ("Redis", bool(os.environ.get("REDIS_URL")))) if not ok]
+        if missing:
+            pytest.exit(f"CI must test against {' and '.join(missing)}: set DATABASE_URL and REDIS_URL", returncode=3)
+        return
+    for item in items:
+        if item.get_closest_marker("postgres") and not _uses_postgres():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…"))
+        if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://…"))
+
+
+@pytest.fixture
+def town(db):
+    return BranchFactory(code="GQ", name="中共高桥镇委员会", kind=Branch.Kind.COMMITTEE, unit=Branch.Unit.TOWN)
+
+
+@pytest.fixture
+def area(town):
+    return AreaFactory(town=town, name="东片区", code="east")
+
+
+@pytest.fixture
+def branch_a(town, area):
+    return BranchFactory(parent=town, code="GQ-V01", name="高峰村党支部", area=area)
+
+
+@pytest.fixture
+def branch_b(town):
+    return BranchFactory(parent=town, code="GQ-C02", name="高桥社区党支部", unit=Branch.Unit.COMMUNITY)
+
+
+@pytest.fixture
+def group_a(branch_a):
+    return PartyGroupFactory(branch=branch_a, name="第一党小组")
+
+
+@pytest.fixture
+def member_a(branch_a):
+    return MemberFactory(branch=branch_a, name="张三", phone="13812345678")
+
+
+@pytest.fixture
+def member_b(branch_b):
+    return MemberFactory(branch=branch_b, name="李四", phone="13987654321")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def town_admin_user(town):
+    return UserFactory(username="town_admin", role=Role.TOWN_ADMIN, branch=town, is_staff=True)
+
+
+@pytest.fixture
+def town_staff_user(town):
+    return UserFactory(username="town_staff", role=Role.TOWN_STAFF, branch=town, is_staff=True)
+
+
+@pytest.fixture
+def area_head_user(area, branch_a):
+    return UserFactory(username="area_head", role=Role.AREA_HEAD, area=area)
+
+
+@pytest.fixture
+def secretary_a_user(branch_a):
+    post = OfficerPostFactory(branch=branch_a, post="secretary")
+    return UserFactory(username="secretary_a", role=Role.SECRETARY, branch=branch_a, member=post.member)
+
+
+@pytest.fixture
+def secretary_b_user(branch_b):
+    post = OfficerPostFactory(branch=branch_b, post="secretary")
+    return UserFactory(username="secretary_b", role=Role.SECRETARY, branch=branch_b, member=post.member)
+
+
+@pytest.fixture
+def member_user(member_a):
+    return UserFactory(username=member_a.phone, role=Role.MEMBER, member=member_a)
+
+
+@pytest.fixture
+def town_admin(town_admin_user):
+    return _client_for(town_admin_user)
+
+
+@pytest.fixture
+def town_staff(town_staff_user):
+    return _client_for(town_staff_user)
+
+
+@pytest.fixture
+def area_head(area_head_user):
+    return _client_for(area_head_user)
+
+
+@pytest.fixture
+def secretary_a(secretary_a_user):
+    return _client_for(secretary_a_user)
+
+
+@pytest.fixture
+def secretary_b(secretary_b_user):
+    return _client_for(secretary_b_user)
+
+
+@pytest.fixture
+def member(member_user):
+    return _client_for(member_user)
+
+
+@pytest.fixture
+def anonymous(db):
+    return Client()
+
+
+@pytest.fixture
+def is_postgres(db) -> bool:
+    return connection.vendor == "postgresql"
