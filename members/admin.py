@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from accounts.services import member_login_create
 
 from accounts.admin import ScopedAdminMixin
 
@@ -16,12 +19,27 @@ class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("branch",)
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
+    actions = ("create_logins",)
 
     def visible_queryset(self, request):
         return selectors.members_visible_to(request.user)
 
     def writable_queryset(self, request):
         return selectors.members_writable_by(request.user)
+
+    @admin.action(description="为所选党员开通账号（用户名为手机号）")
+    def create_logins(self, request, queryset):
+        created, problems = 0, []
+        for member in queryset.filter(pk__in=self.writable_queryset(request).values("pk")):
+            try:
+                member_login_create(member=member)
+            except ValidationError as exc:
+                problems.append(f"{member.name}：{'；'.join(exc.messages)}")
+            else:
+                created += 1
+        messages.success(request, f"已开通 {created} 个账号，初始无密码，请在“用户”中为其设置密码。")
+        for problem in problems:
+            messages.warning(request, problem)
 
     @admin.display(description="公民身份号码")
     def masked_id_number(self, obj):
