@@ -107,21 +107,28 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
+    def clean_fields(self, exclude=None) -> None:
+        # Birth date and gender may be left out: the ID number holds both.
         self.id_number = normalize_id_number(self.id_number)
         try:
             birth, gender = parse_id_number(self.id_number)
-        except InvalidIdNumber as exc:
-            errors["id_number"] = str(exc)
+        except InvalidIdNumber:
+            pass  # reported by the field's validator
         else:
-            if self.birth_date is None:
-                self.birth_date = birth
-            elif self.birth_date != birth:
+            self.birth_date = self.birth_date or birth
+            self.gender = self.gender or gender
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            birth, gender = parse_id_number(self.id_number)
+        except InvalidIdNumber:
+            pass  # the field's validator reports it
+        else:
+            if self.birth_date != birth:
                 errors["birth_date"] = _("出生日期与公民身份号码不一致")
-            if not self.gender:
-                self.gender = gender
-            elif self.gender != gender:
+            if self.gender != gender:
                 errors["gender"] = _("性别与公民身份号码不一致")
         if self.joined_on and self.birth_date and self.joined_on < self.birth_date:
             errors["joined_on"] = _("入党日期不能早于出生日期")
