@@ -24,7 +24,7 @@ class ScopedAdminMixin:
         raise NotImplementedError
 
     def get_queryset(self, request):
-        return super().get_queryset(request) & self.visible_queryset(request)
+        return super().get_queryset(request).filter(pk__in=self.visible_queryset(request).values("pk"))
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and not scope_for(request.user).is_anonymous
