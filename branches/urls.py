@@ -6,4 +6,6 @@ app_name = "branches"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("terms/expiring/", views.expiring_terms, name="expiring_terms"),
 ]

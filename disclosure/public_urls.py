@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import public_views
+
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.index, name="index"),
+    path("b/<str:code>/", public_views.branch, name="branch"),
+]

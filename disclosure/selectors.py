@@ -1,0 +1,140 @@
+"""What the public (no-login) pages may show: active branches, names and posts.
+
+Nothing here hands a template a Member or any personal field: the public
+pages get small frozen records built from an explicit list of safe columns,
+so an ID number, phone, address or birth date cannot reach them by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from django.http import Http404
+from django.utils import timezone
+
+from branches.models import Branch, OfficerPost, PartyGroup
+from members.models import Member
+from members.selectors import IN_GOOD_STANDING
+
+_POST_ORDER = {value: i for i, value in enumerate(OfficerPost.Post.values)}
+_POST_LABELS = dict(OfficerPost.Post.choices)
+_UNIT_ORDER = {value: i for i, value in enumerate(Branch.Unit.values)}
+_UNIT_LABELS = dict(Branch.Unit.choices)
+_KIND_LABELS = dict(Branch.Kind.choices)
+
+
+@dataclass(frozen=True)
+class PublicBranch:
+    code: str
+    name: str
+    kind: str
+    unit: str
+    area_name: str
+    depth: int = 1
+    # Steps below the group's top branch, so a general branch's sub-branches sit under it.
+    indent: int = 0
+
+    @property
+    def kind_display(self) -> str:
+        return str(_KIND_LABELS.get(self.kind, ""))
+
+    @property
+    def unit_display(self) -> str:
+        return str(_UNIT_LABELS.get(self.unit, ""))
+
+
+@dataclass(frozen=True)
+class PublicOfficer:
+    post: str
+    name: str
+    photo_url: str
+
+    @property
+    def post_display(self) -> str:
+        return str(_POST_LABELS.get(self.post, ""))
+
+
+@dataclass(frozen=True)
+class PublicBranchGroup:
+    title: str
+    branches: list[PublicBranch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicBranchPage:
+    branch: PublicBranch
+    officers: list[PublicOfficer]
+    party_group_count: int
+    member_count: int
+
+
+def _public_branches():
+    return Branch.objects.filter(is_active=True)
+
+
+def _as_public(row: dict) -> PublicBranch:
+    return PublicBranch(
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        unit=row["unit"],
+        area_name=row["area__name"] or "",
+        depth=row["depth"],
+    )
+
+
+_BRANCH_COLUMNS = ("code", "name", "kind", "unit", "area__name", "area__code", "path", "depth")
+
+
+def public_branch_groups() -> list[PublicBranchGroup]:
+    """Active branches grouped by area (in area order), then the rest by unit type."""
+    by_area: dict[tuple, list[PublicBranch]] = {}
+    by_unit: dict[str, list[PublicBranch]] = {}
+    for row in _public_branches().order_by("path").values(*_BRANCH_COLUMNS):
+        if row["area__code"]:
+            by_area.setdefault((row["area__code"], row["area__name"]), []).append(_as_public(row))
+        else:
+            by_unit.setdefault(row["unit"], []).append(_as_public(row))
+    groups = [PublicBranchGroup(title=name, branches=_indented(items)) for (_, name), items in sorted(by_area.items())]
+    for unit in sorted(by_unit, key=lambda u: _UNIT_ORDER.get(u, 99)):
+        groups.append(PublicBranchGroup(title=str(_UNIT_LABELS.get(unit, unit)), branches=_indented(by_unit[unit])))
+    return groups
+
+
+def _indented(items: list[PublicBranch]) -> list[PublicBranch]:
+    top = min(b.depth for b in items)
+    return [replace(b, indent=min(b.depth - top, 2)) for b in items]
+
+
+def public_branch_page(code: str) -> PublicBranchPage:
+    """One active branch's public page; 404 for unknown or dissolved branches."""
+    row = _public_branches().filter(code=code).values(*_BRANCH_COLUMNS, "pk").first()
+    if row is None:
+        raise Http404
+    # The branch committee wall (一墙): current officers, post and name only.
+    officer_rows = (
+        OfficerPost.objects.current(timezone.localdate())
+        .filter(branch_id=row["pk"])
+        .values("post", "member__name", "member__photo", "term_start")
+    )
+    officers = sorted(
+        (
+            PublicOfficer(
+                post=r["post"], name=r["member__name"], photo_url=_photo_url(r["member__photo"])
+            )
+            for r in officer_rows
+        ),
+        key=lambda o: _POST_ORDER.get(o.post, 99),
+    )
+    party_groups = PartyGroup.objects.filter(branch_id=row["pk"]).count()
+    members = Member.objects.filter(IN_GOOD_STANDING, branch__path__startswith=row["path"]).count()
+    return PublicBranchPage(
+        branch=_as_public(row), officers=officers, party_group_count=party_groups, member_count=members
+    )
+
+
+def _photo_url(name: str) -> str:
+    if not name:
+        return ""
+    return Member._meta.get_field("photo").storage.url(name)
+

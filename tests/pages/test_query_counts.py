@@ -1,0 +1,72 @@
+"""The roster and tree pages run a fixed number of queries, whatever the size."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Member
+from tests.factories import BranchFactory, MemberFactory, OfficerPostFactory, PartyGroupFactory
+
+# Measured: roster 11 (town admin) or 12 (secretary: the scope checks the post),
+# tree 7; the same at every size. An N+1 would blow these at the larger size.
+MAX_ROSTER_QUERIES = 12
+MAX_TREE_QUERIES = 7
+
+
+def _fill_branch(branch, n_members):
+    groups = [PartyGroupFactory(branch=branch) for _ in range(3)]
+    for i in range(n_members):
+        MemberFactory(branch=branch, party_group=groups[i % 3])
+    for post in ("deputy_secretary", "organisation", "propaganda"):
+        OfficerPostFactory(branch=branch, post=post)
+
+
+@pytest.mark.parametrize("n_members", [10, 120])
+def test_roster_page_query_count_is_fixed(n_members, town_admin, secretary_a, branch_a, django_assert_max_num_queries):
+    _fill_branch(branch_a, n_members)
+    url = reverse("branches:detail", args=[branch_a.pk])
+    for client in (town_admin, secretary_a):
+        with django_assert_max_num_queries(MAX_ROSTER_QUERIES):
+            response = client.get(url)
+        assert response.status_code == 200
+        with django_assert_max_num_queries(MAX_ROSTER_QUERIES):
+            client.get(url + "?category=full&party_group=none&q=%E5%BC%A0")
+
+
+@pytest.mark.parametrize("n_children", [2, 12])
+def test_general_branch_roster_query_count_is_fixed(n_children, town_admin, town, django_assert_max_num_queries):
+    general = BranchFactory(parent=town, kind="general_branch")
+    for _ in range(n_children):
+        _fill_branch(BranchFactory(parent=general), 5)
+    with django_assert_max_num_queries(MAX_ROSTER_QUERIES):
+        response = town_admin.get(reverse("branches:detail", args=[general.pk]))
+    assert len(response.context["members"]) == min(50, n_children * 8)
+
+
+@pytest.mark.parametrize("n_branches", [3, 30])
+def test_tree_page_query_count_is_fixed(n_branches, town_admin, area_head, town, area, django_assert_max_num_queries):
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    for i in range(n_branches):
+        branch = BranchFactory(parent=town, area=area if i % 2 else None)
+        MemberFactory.create_batch(2, branch=branch)
+        MemberFactory(branch=branch, category=Member.Category.PROBATIONARY, full_member_on=None)
+        OfficerPostFactory(branch=branch, term_end=soon)
+    for client in (town_admin, area_head):
+        with django_assert_max_num_queries(MAX_TREE_QUERIES):
+            response = client.get(reverse("branches:tree"))
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n_members", [5, 60])
+def test_member_page_and_public_pages_query_count_is_fixed(
+    n_members, town_admin, anonymous, branch_a, member_a, django_assert_max_num_queries
+):
+    _fill_branch(branch_a, n_members)
+    with django_assert_max_num_queries(8):
+        town_admin.get(reverse("members:detail", args=[member_a.pk]))
+    with django_assert_max_num_queries(4):
+        anonymous.get(reverse("public:branch", args=[branch_a.code]))
+    with django_assert_max_num_queries(2):
+        anonymous.get(reverse("public:index"))
