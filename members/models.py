@@ -173,3 +173,89 @@ class MemberTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name}: {self.from_branch.name} → {self.to_branch.name}"
+
+
+class RosterImport(models.Model):
+    """One roster import: the job a page polls, and the record of who imported what.
+
+    A page upload is checked first (a dry run), then confirmed; the command and the
+    admin record their runs here too. The uploaded file is removed once the job ends.
+    """
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("名册导入页面")
+        ADMIN = "admin", _("管理后台")
+        COMMAND = "command", _("命令行")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待预检")
+        CHECKING = "checking", _("正在预检")
+        CHECKED = "checked", _("预检通过，待确认")
+        QUEUED = "queued", _("等待导入")
+        IMPORTING = "importing", _("正在导入")
+        DONE = "done", _("导入完成")
+        REJECTED = "rejected", _("有错误，未导入")
+        FAILED = "failed", _("文件无法导入")
+
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.PAGE)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("导入人")
+    )
+    file = models.FileField(_("上传文件"), upload_to="roster_imports/", blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    dry_run = models.BooleanField(_("仅预检"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    message = models.TextField(_("结果说明"), blank=True)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    error_report = models.FileField(_("错误报告"), upload_to="roster_imports/reports/", blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("名册导入记录")
+        verbose_name_plural = _("名册导入记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.CHECKING, self.Status.QUEUED, self.Status.IMPORTING}
+
+
+class RosterExport(models.Model):
+    """The record of one roster export: who took which members out, and whether unmasked."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV"
+
+    exported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("导出人")
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=RosterImport.Source.choices, default="page")
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_format = models.CharField(_("格式"), max_length=10, choices=Format.choices)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("党组织")
+    )
+    row_count = models.PositiveIntegerField(_("导出人数"), default=0)
+    unmasked_count = models.PositiveIntegerField(_("未遮蔽人数"), default=0)
+    created_at = models.DateTimeField(_("导出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("名册导出记录")
+        verbose_name_plural = _("名册导出记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
