@@ -156,3 +156,9 @@ def anonymous(db):
 @pytest.fixture
 def is_postgres(db) -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads and reports of a test go to a folder of its own, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
