@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import operator
 import re
 import unicodedata
 
@@ -22,8 +24,7 @@ def normalize_id_number(value: str) -> str:
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
-    return _CHECK_CHARS[total % 11]
+    return _CHECK_CHARS[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def parse_id_number(value: str) -> tuple[dt.date, str]:
@@ -31,7 +32,13 @@ def parse_id_number(value: str) -> tuple[dt.date, str]:
 
     Gender is "M" or "F" from the parity of the 17th character.
     """
-    number = normalize_id_number(value)
+    return _parse_normalized(normalize_id_number(value))
+
+
+# A roster import checks each number twice (the row, then Member.clean): the
+# second look is a cache hit. Invalid numbers raise and are not cached.
+@functools.lru_cache(maxsize=1024)
+def _parse_normalized(number: str) -> tuple[dt.date, str]:
     if not _ID_SHAPE.match(number):
         raise InvalidIdNumber("公民身份号码应为18位，前17位为数字，最后一位为数字或X")
     if id_check_char(number[:17]) != number[17]:

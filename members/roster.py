@@ -481,6 +481,7 @@ class RowCleaner:
                 full_member_on=values.get("full_member_on"),
                 party_group_id=None,
                 branch_id=values.get("branch_id"),
+                _clean_today=self.today,
             )
             try:
                 member.clean()
@@ -567,14 +568,15 @@ def roster_import_sheet(
     rows_of_id: dict[str, list[int]] = defaultdict(list)
     raw_of_row: dict[int, list[Any]] = {}
     count = 0
+    max_rows = _max_rows()
     id_index = sheet.columns["公民身份号码"]
     for number, cells in sheet.rows:
         key = cells[id_index] if id_index < len(cells) else None
         if (key is None or key == "") and not any(c not in (None, "") and str(c).strip() for c in cells):
             continue  # blank lines are not rows
         count += 1
-        if count > _max_rows():
-            report.message = f"文件行数过多，一次最多导入 {_max_rows()} 行，请拆分后导入"
+        if count > max_rows:
+            report.message = f"文件行数过多，一次最多导入 {max_rows} 行，请拆分后导入"
             return report
         raw = {header: (cells[index] if index < len(cells) else None) for header, index in columns}
         values, errors = cleaner.clean(raw)
