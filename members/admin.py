@@ -112,7 +112,8 @@ class MemberAdmin(ScopedAdminMixin, ImportExportModelAdmin):
 @admin.register(MemberTransfer)
 class MemberTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("member", "from_branch", "to_branch", "transferred_on", "recorded_by")
-    search_fields = ("member__name",)
+    list_filter = ("transferred_on", "to_branch__area")
+    search_fields = ("member__name", "from_branch__name", "to_branch__name")
     date_hierarchy = "transferred_on"
     autocomplete_fields = ("member", "from_branch", "to_branch")
 

@@ -198,6 +198,7 @@ class RosterImport(models.Model):
         DONE = "done", _("导入完成")
         REJECTED = "rejected", _("有错误，未导入")
         FAILED = "failed", _("文件无法导入")
+        EXPIRED = "expired", _("预检后未确认，已过期")
 
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.PAGE)
     uploaded_by = models.ForeignKey(

@@ -7,3 +7,11 @@ def roster_import_run(job_id: int) -> None:
     from .roster import roster_import_job_run
 
     roster_import_job_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def roster_imports_expire() -> None:
+    """Hourly (beat): remove unconfirmed uploads after a day and error reports after a week."""
+    from .roster import roster_imports_expire as expire
+
+    expire()
