@@ -147,14 +147,8 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any]]
     return None
 
 
-def _sheet_from_rows(rows: Iterator[tuple[int, list[Any]]], total_rows: int | None) -> Sheet:
-    found = _find_header(rows)
-    if found is None:
-        raise RosterFileError(
-            "文件中找不到表头。请使用全国党员信息系统的表头（可下载模板），缺少必填列："
-            + "、".join(REQUIRED_HEADERS)
-        )
-    header_number, header_cells = found
+def _columns_of(header_cells: list[Any]) -> dict[str, int]:
+    """Where each known column is (first one wins); a missing required column is named."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
         name = canonical_header(cell)
@@ -163,6 +157,18 @@ def _sheet_from_rows(rows: Iterator[tuple[int, list[Any]]], total_rows: int | No
     missing = [h for h in REQUIRED_HEADERS if h not in columns]
     if missing:
         raise RosterFileError("缺少必填列：" + "、".join(missing))
+    return columns
+
+
+def _sheet_from_rows(rows: Iterator[tuple[int, list[Any]]], total_rows: int | None) -> Sheet:
+    found = _find_header(rows)
+    if found is None:
+        raise RosterFileError(
+            "文件中找不到表头。请使用全国党员信息系统的表头（可下载模板），缺少必填列："
+            + "、".join(REQUIRED_HEADERS)
+        )
+    header_number, header_cells = found
+    columns = _columns_of(header_cells)
     total = None if total_rows is None else max(total_rows - header_number, 0)
     if total is not None and total > _max_rows():
         raise RosterFileError(f"文件行数过多（{total} 行），一次最多导入 {_max_rows()} 行，请拆分后导入")
@@ -253,14 +259,7 @@ def read_roster(source: str | os.PathLike | bytes, *, file_name: str = "") -> Sh
 def sheet_from_dataset(dataset, row_numbers: list[int] | None = None) -> Sheet:
     """A tablib Dataset (django-import-export's currency) as a Sheet."""
     headers = list(dataset.headers or [])
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(headers):
-        name = canonical_header(cell)
-        if name and name not in columns:
-            columns[name] = index
-    missing = [h for h in REQUIRED_HEADERS if h not in columns]
-    if missing:
-        raise RosterFileError("缺少必填列：" + "、".join(missing))
+    columns = _columns_of(headers)
     numbers = row_numbers or list(range(2, len(dataset) + 2))
     return Sheet(headers=headers, columns=columns, rows=zip(numbers, (list(r) for r in dataset)), total=len(dataset))
 
