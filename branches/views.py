@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.scope import scope_for
 from members.filters import RosterFilter
 from members.models import Member
+from members.presenters import display_members
 from members.selectors import branch_tree_for, members_visible_to
-from members.views import PAGE_SIZE, display_members
+from members.views import PAGE_SIZE
 
 from .models import Branch, OfficerPost
 from .selectors import (
