@@ -59,20 +59,21 @@ def make_id_number(region: str, birth: dt.date, sequence: int) -> str:
     return first17 + id_check_char(first17)
 
 
-def mask_id_number(value: str) -> str:
+def _mask(value: str, head: int, tail: int) -> str:
+    """Keep ``head`` and ``tail`` characters; a value too short to keep any is all stars."""
     if not value:
         return ""
-    if len(value) < 8:
+    if len(value) <= head + tail:
         return "*" * len(value)
-    return f"{value[:6]}{'*' * (len(value) - 8)}{value[-2:]}"
+    return f"{value[:head]}{'*' * (len(value) - head - tail)}{value[-tail:]}"
+
+
+def mask_id_number(value: str) -> str:
+    return _mask(value, 6, 2)
 
 
 def mask_phone(value: str) -> str:
-    if not value:
-        return ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+    return _mask(value, 3, 4)
 
 
 def mask_address(value: str) -> str:

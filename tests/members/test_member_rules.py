@@ -133,3 +133,9 @@ def test_log_lines_never_carry_id_numbers_or_phones(caplog):
     text = caplog.text
     assert "33020319800101123X" not in text and "13812345678" not in text
     assert "330203**********3X" in text and "138****5678" in text
+
+
+def test_values_too_short_to_keep_anything_are_all_stars():
+    assert mask_id_number("12345678") == "********"
+    assert mask_phone("1234567") == "*******"
+    assert mask_phone("") == ""
