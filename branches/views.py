@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import scope_for
 from members.filters import RosterFilter
-from members.models import Member
+from members.models import LEFT_PARTY_STANDINGS
 from members.presenters import display_members
 from members.selectors import branch_tree_for, members_visible_to
 from members.views import PAGE_SIZE
@@ -28,7 +28,6 @@ EXPIRING_WITHIN_DAYS = 90
 EXPIRING_ON_TREE = 5
 
 _POST_ORDER = {value: i for i, value in enumerate(OfficerPost.Post.values)}
-_LEFT_PARTY = [Member.Standing.STOPPED, Member.Standing.EXPELLED]
 
 
 def _with_days_left(posts):
@@ -78,7 +77,7 @@ def detail(request, pk: int):
     party_groups = list(
         party_groups_visible_to(user)
         .filter(branch__path__startswith=branch.path)
-        .annotate(n_members=Count("members", filter=~Q(members__standing__in=_LEFT_PARTY)))
+        .annotate(n_members=Count("members", filter=~Q(members__standing__in=LEFT_PARTY_STANDINGS)))
         .order_by("branch__path", "pk")  # creation order: 第一, 第二, 第三…
     )
 

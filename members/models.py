@@ -153,6 +153,10 @@ class Member(models.Model):
         )
 
 
+# Standings of people no longer in the party: left out of member counts.
+LEFT_PARTY_STANDINGS = (Member.Standing.STOPPED, Member.Standing.EXPELLED)
+
+
 class MemberTransfer(models.Model):
     """Where a member was before: every move between branches, kept for good."""
 

@@ -10,9 +10,9 @@ from accounts.scope import Scope, scope_for
 from branches.models import Branch
 from branches.selectors import branches_visible_to
 
-from .models import Member, MemberTransfer
+from .models import LEFT_PARTY_STANDINGS, Member, MemberTransfer
 
-IN_GOOD_STANDING = ~Q(standing__in=[Member.Standing.STOPPED, Member.Standing.EXPELLED])
+IN_GOOD_STANDING = ~Q(standing__in=LEFT_PARTY_STANDINGS)
 
 
 def _member_q(scope: Scope) -> Q:
@@ -56,13 +56,6 @@ def can_see_personal_data(user, member: Member) -> bool:
 
 def transfers_of(member: Member) -> QuerySet[MemberTransfer]:
     return member.transfers.select_related("from_branch", "to_branch", "recorded_by")
-
-
-def active_member_counts_by_branch(branch_ids: list[int] | None = None) -> dict[int, int]:
-    qs = Member.objects.filter(IN_GOOD_STANDING)
-    if branch_ids is not None:
-        qs = qs.filter(branch_id__in=branch_ids)
-    return dict(qs.values_list("branch_id").annotate(n=Count("pk")).order_by())
 
 
 @dataclass
