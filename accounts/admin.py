@@ -4,58 +4,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
-from .scope import scope_for
+from .models import User, role_uses_admin_site
+from .selectors import may_manage_logins, users_manageable_by
 from .services import user_activate, user_deactivate
-
-
-class ScopedAdminMixin:
-    """Admin pages see and change exactly what the portal's selectors allow.
-
-    Subclasses name the selector for reading and for writing; Django's model
-    permissions are not used: the role and its tree decide, as everywhere else.
-    """
-
-    def visible_queryset(self, request):
-        raise NotImplementedError
-
-    def writable_queryset(self, request):
-        raise NotImplementedError
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(pk__in=self.visible_queryset(request).values("pk"))
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and not scope_for(request.user).is_anonymous
-
-    def has_view_permission(self, request, obj=None):
-        if not self.has_module_permission(request):
-            return False
-        return obj is None or self.visible_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request) and scope_for(request.user).can_write_anything
-
-    def has_change_permission(self, request, obj=None):
-        if not self.has_add_permission(request):
-            return False
-        return obj is None or self.writable_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
-
-
-def users_manageable_by(user):
-    """Logins a town admin may manage: those tied to their part of the tree."""
-    scope = scope_for(user)
-    if scope.everything:
-        return User.objects.all()
-    if not (scope.is_town and scope.write_paths):
-        return User.objects.none()
-    return User.objects.filter(
-        scope.write_q("branch__") | scope.write_q("area__town__") | scope.write_q("member__branch__"),
-        is_superuser=False,
-    )
 
 
 @admin.register(User)
@@ -80,8 +31,7 @@ class UserAdmin(DjangoUserAdmin):
         return users_manageable_by(request.user).select_related("branch", "area", "member")
 
     def _may_manage(self, request) -> bool:
-        scope = scope_for(request.user)
-        return request.user.is_staff and (scope.everything or (scope.is_town and bool(scope.write_paths)))
+        return may_manage_logins(request.user)
 
     def has_module_permission(self, request):
         return self._may_manage(request)
@@ -99,7 +49,7 @@ class UserAdmin(DjangoUserAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.is_staff = obj.role in (Role.TOWN_ADMIN, Role.TOWN_STAFF)
+        obj.is_staff = role_uses_admin_site(obj.role)
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("停用所选账号"))

@@ -27,6 +27,13 @@ ROLE_NEEDS = {
     Role.MEMBER: "member",
 }
 
+# Roles that work in the Django admin (it gives them is_staff).
+ADMIN_SITE_ROLES = {Role.TOWN_ADMIN, Role.TOWN_STAFF}
+
+
+def role_uses_admin_site(role: str) -> bool:
+    return role in ADMIN_SITE_ROLES
+
 
 class User(AbstractUser):
     """A login. What it may see is decided by accounts.scope from role and ties.

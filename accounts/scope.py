@@ -1,78 +1,134 @@
 """The one place that decides who may see and touch which part of the tree.
 
-Every HTML view, API view, admin page and export asks the selectors in
-``branches.selectors`` and ``members.selectors``; they ask this module. No view
-filters by role itself.
+A role grants *capabilities* (read, write, inspect, …), each over a part of
+the tree: the user's town, their area's units, their own branch, or their own
+branch only while they hold an officer post there. The table
+``ROLE_CAPABILITIES`` is that decision as data; nothing else in the project
+compares roles. Apps ask a scope three things:
+
+* ``scope.q(capability, via="branch__")`` — a filter for a queryset whose rows
+  hang off a branch through ``via``;
+* ``scope.covers(capability, branch)`` — a yes/no for one branch;
+* ``scope.has(capability)`` — whether the user holds it anywhere (navigation).
+
+``get_object_for_user`` is the one 404/403 helper every app's selectors use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from branches.models import Branch, OfficerPost
 
 from .models import Role
 
-TOWN_ROLES = {Role.TOWN_ADMIN, Role.TOWN_STAFF}
-AREA_ROLES = {Role.AREA_HEAD, Role.LIAISON}
-BRANCH_ROLES = {Role.SECRETARY, Role.BRANCH_COMMITTEE}
+
+class Cap(StrEnum):
+    """What a user may do to a part of the tree."""
+
+    READ = "read"  # see branches, members, records
+    WRITE = "write"  # change them
+    INSPECT = "inspect"  # inspect units, record fixture checks, follow up rectification
+    APPROVE = "approve"  # approve what a branch publishes on its board
+    PERSONAL_DATA = "personal_data"  # see ID numbers, phones, addresses unmasked
+    IMPORT = "import"  # bring a roster in from a spreadsheet
+    MANAGE_LOGINS = "manage_logins"  # create, deactivate and unlock logins
+    OVERVIEW = "overview"  # town-wide reports: expiring terms, compliance matrix, briefings
 
 
-@dataclass(frozen=True)
+# Where a capability reaches: the user's town subtree, their area's units, their
+# own branch subtree, or their branch only while an officer term runs.
+TOWN, AREA, BRANCH, IN_OFFICE = "town", "area", "branch", "in_office"
+
+ROLE_CAPABILITIES: dict[str, dict[Cap, str]] = {
+    Role.TOWN_ADMIN: {
+        Cap.READ: TOWN,
+        Cap.WRITE: TOWN,
+        Cap.INSPECT: TOWN,
+        Cap.APPROVE: TOWN,
+        Cap.PERSONAL_DATA: TOWN,
+        Cap.IMPORT: TOWN,
+        Cap.MANAGE_LOGINS: TOWN,
+        Cap.OVERVIEW: TOWN,
+    },
+    Role.TOWN_STAFF: {Cap.READ: TOWN, Cap.INSPECT: TOWN, Cap.PERSONAL_DATA: TOWN, Cap.OVERVIEW: TOWN},
+    Role.AREA_HEAD: {Cap.READ: AREA, Cap.INSPECT: AREA, Cap.APPROVE: AREA},
+    Role.LIAISON: {Cap.READ: AREA, Cap.INSPECT: AREA},
+    Role.SECRETARY: {Cap.READ: BRANCH, Cap.WRITE: IN_OFFICE, Cap.PERSONAL_DATA: IN_OFFICE, Cap.IMPORT: IN_OFFICE},
+    Role.BRANCH_COMMITTEE: {
+        Cap.READ: BRANCH,
+        Cap.WRITE: IN_OFFICE,
+        Cap.PERSONAL_DATA: IN_OFFICE,
+        Cap.IMPORT: IN_OFFICE,
+    },
+    Role.MEMBER: {},
+}
+
+# Roles whose day starts on their own branch's page rather than on the tree.
+_BRANCH_HOME_ROLES = {Role.SECRETARY, Role.BRANCH_COMMITTEE}
+
+
+@dataclass(frozen=True, eq=False)
 class Scope:
-    """What one user may read and write, as subtree roots (materialized paths).
+    """What one user may do where, as subtree roots (materialized paths) per capability.
 
-    ``everything`` is for superusers. ``own_member_id`` lets a member read only
-    their own record. ``personal_data`` says whether ID numbers, phones and
-    addresses of the members this user may read are shown unmasked.
+    ``everything`` is for superusers. ``own_member_id`` lets a member read
+    their own record (and see its personal data). ``home_branch_id`` is the
+    branch a branch officer works from.
     """
 
-    read_paths: tuple[str, ...] = ()
-    write_paths: tuple[str, ...] = ()
-    inspect_paths: tuple[str, ...] = ()
+    paths: Mapping[Cap, tuple[str, ...]] = field(default_factory=dict)
     everything: bool = False
     own_member_id: int | None = None
-    personal_data: bool = False
-    is_town: bool = False
+    home_branch_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
-        return not (self.everything or self.read_paths or self.own_member_id)
+        return not (self.everything or self.has(Cap.READ) or self.own_member_id)
 
-    def _q(self, paths: tuple[str, ...], prefix: str) -> Q:
+    def has(self, cap: Cap) -> bool:
+        """Whether the user holds ``cap`` over any part of the tree."""
+        return self.everything or bool(self.paths.get(cap))
+
+    def q(self, cap: Cap, via: str = "") -> Q:
+        """Rows whose branch (reached through ``via``, e.g. ``"branch__"``) lies where ``cap`` reaches."""
         if self.everything:
             return Q()
+        paths = self.paths.get(cap, ())
         if not paths:
             return Q(pk__in=[])
         q = Q()
         for path in paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
+            q |= Q(**{f"{via}path__startswith": path})
         return q
 
-    def read_q(self, prefix: str = "") -> Q:
-        return self._q(self.read_paths, prefix)
+    def covers(self, cap: Cap, branch: Branch | None) -> bool:
+        if self.everything:
+            return True
+        if branch is None:
+            return False
+        return any(branch.path.startswith(p) for p in self.paths.get(cap, ()))
 
-    def write_q(self, prefix: str = "") -> Q:
-        return self._q(self.write_paths, prefix)
+    # Shorthands for the two capabilities nearly every selector asks about.
+    def read_q(self, via: str = "") -> Q:
+        return self.q(Cap.READ, via)
 
-    def _covers(self, paths: tuple[str, ...], branch: Branch) -> bool:
-        return self.everything or any(branch.path.startswith(p) for p in paths)
+    def write_q(self, via: str = "") -> Q:
+        return self.q(Cap.WRITE, via)
 
     def can_read_branch(self, branch: Branch) -> bool:
-        return self._covers(self.read_paths, branch)
+        return self.covers(Cap.READ, branch)
 
     def can_write_branch(self, branch: Branch) -> bool:
-        return self._covers(self.write_paths, branch)
-
-    def can_inspect_branch(self, branch: Branch) -> bool:
-        return self._covers(self.inspect_paths, branch)
-
-    @property
-    def can_write_anything(self) -> bool:
-        return self.everything or bool(self.write_paths)
+        return self.covers(Cap.WRITE, branch)
 
 
 def _minimal(paths: list[str]) -> tuple[str, ...]:
@@ -84,48 +140,51 @@ def _minimal(paths: list[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    step = Branch.steplen
+    return [path[:i] for i in range(step, len(path) + 1, step)]
+
+
+def _holds_post(user) -> bool:
+    """Write access comes from an officer post in (or above) the user's branch and ends with its term."""
+    return (
+        user.member_id is not None
+        and user.branch_id is not None
+        and OfficerPost.objects.current(timezone.localdate())
+        .filter(member_id=user.member_id, branch__path__in=_ancestor_paths(user.branch.path))
+        .exists()
+    )
+
+
 def compute_scope(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
-        return Scope(everything=True, personal_data=True, is_town=True)
+        return Scope(everything=True, own_member_id=user.member_id)
 
-    role = user.role
-    if role in TOWN_ROLES and user.branch_id:
-        own = (user.branch.path,)
-        return Scope(
-            read_paths=own,
-            write_paths=own if role == Role.TOWN_ADMIN else (),
-            inspect_paths=own,
-            personal_data=True,
-            is_town=True,
-        )
-    if role in AREA_ROLES and user.area_id:
-        paths = _minimal(list(Branch.objects.filter(area_id=user.area_id).values_list("path", flat=True)))
-        return Scope(read_paths=paths, inspect_paths=paths)
-    if role in BRANCH_ROLES and user.branch_id:
-        own = (user.branch.path,)
-        # Write access comes from an officer post and ends with its term.
-        holds_post = (
-            user.member_id is not None
-            and OfficerPost.objects.current(timezone.localdate())
-            .filter(member_id=user.member_id, branch__path__in=_ancestor_paths(user.branch.path))
-            .exists()
-        )
-        return Scope(
-            read_paths=own,
-            write_paths=own if holds_post else (),
-            personal_data=holds_post,
-            own_member_id=user.member_id,
-        )
-    if role == Role.MEMBER and user.member_id:
-        return Scope(own_member_id=user.member_id)
-    return Scope()
+    grants = ROLE_CAPABILITIES.get(user.role, {})
+    reach: dict[str, tuple[str, ...]] = {}
 
+    def paths_for(kind: str) -> tuple[str, ...]:
+        if kind not in reach:
+            if kind in (TOWN, BRANCH):
+                reach[kind] = (user.branch.path,) if user.branch_id else ()
+            elif kind == AREA:
+                reach[kind] = (
+                    _minimal(list(Branch.objects.filter(area_id=user.area_id).values_list("path", flat=True)))
+                    if user.area_id
+                    else ()
+                )
+            elif kind == IN_OFFICE:
+                reach[kind] = (user.branch.path,) if user.branch_id and _holds_post(user) else ()
+        return reach[kind]
 
-def _ancestor_paths(path: str) -> list[str]:
-    step = Branch.steplen
-    return [path[:i] for i in range(step, len(path) + 1, step)]
+    paths = {cap: p for cap, kind in grants.items() if (p := paths_for(kind))}
+    return Scope(
+        paths=paths,
+        own_member_id=user.member_id,
+        home_branch_id=user.branch_id if user.role in _BRANCH_HOME_ROLES and paths.get(Cap.READ) else None,
+    )
 
 
 def scope_for(user) -> Scope:
@@ -140,3 +199,44 @@ def scope_for(user) -> Scope:
         except AttributeError:  # AnonymousUser instances are shared; nothing to cache
             pass
     return cached
+
+
+def _branch_of(obj: Any, via: str) -> Branch | None:
+    """Walk ``via`` ("branch__", "meeting__branch__", "" for a branch itself) from ``obj`` to its branch."""
+    for attr in filter(None, via.split("__")):
+        obj = getattr(obj, attr, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def get_object_for_user(
+    queryset: QuerySet,
+    user,
+    pk: Any,
+    *,
+    write: bool | Cap = False,
+    via: str = "branch__",
+    also_readable: Callable[[Any, Scope], bool] | None = None,
+    lookup: str = "pk",
+):
+    """The object if the user may read it (and hold ``write`` over it), else 404 or 403.
+
+    Outside read scope: 404, so a URL does not tell an outsider that the object
+    exists. Readable but not writable: 403. ``write=True`` asks for
+    :attr:`Cap.WRITE`; a capability asks for that one (e.g. ``Cap.INSPECT``).
+    ``also_readable`` opens more objects to reading (a member's own record).
+    """
+    try:
+        obj = queryset.get(**{lookup: pk})
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    scope = scope_for(user)
+    branch = _branch_of(obj, via)
+    if not (scope.covers(Cap.READ, branch) or (also_readable is not None and also_readable(obj, scope))):
+        raise Http404
+    if write:
+        cap = Cap.WRITE if write is True else Cap(write)
+        if not scope.covers(cap, branch):
+            raise PermissionDenied
+    return obj

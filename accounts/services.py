@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Role, User
+from .models import Role, User, role_uses_admin_site
 
 
 def user_create(
@@ -25,7 +25,7 @@ def user_create(
         area=area,
         member=member,
         # Town roles use the Django admin; everybody else the portal pages.
-        is_staff=role in (Role.TOWN_ADMIN, Role.TOWN_STAFF),
+        is_staff=role_uses_admin_site(role),
     )
     if password:
         user.set_password(password)

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
-from .scope import BRANCH_ROLES, scope_for
+from .scope import Cap, scope_for
 
 
+@require_safe
 def home(request):
     """Send each role to the page it works from.
 
-    Town roles and area roles land on the tree (already cut to what they may
-    see), branch roles on their branch, a member on their own record.
+    Branch officers land on their branch, everyone else who reads part of the
+    tree on the tree (already cut to what they may see), a member on their own
+    record.
     """
     user = request.user
     if not user.is_authenticated:
@@ -18,10 +21,8 @@ def home(request):
     if scope.is_anonymous:
         # A login nobody has tied to a branch, area or member yet.
         return render(request, "accounts/no_scope.html")
-    if scope.is_town:
-        return redirect("branches:tree")
-    if user.role in BRANCH_ROLES and user.branch_id:
-        return redirect("branches:detail", pk=user.branch_id)
-    if scope.read_paths:
+    if scope.home_branch_id:
+        return redirect("branches:detail", pk=scope.home_branch_id)
+    if scope.has(Cap.READ):
         return redirect("branches:tree")
     return redirect("members:detail", pk=scope.own_member_id)

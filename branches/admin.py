@@ -2,7 +2,7 @@ from django.contrib import admin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from accounts.admin import ScopedAdminMixin
+from accounts.scope_admin import ScopedAdminMixin
 
 from . import selectors
 from .models import Area, Branch, OfficerPost, PartyGroup

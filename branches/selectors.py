@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
-from accounts.scope import scope_for
+from accounts.scope import Cap, get_object_for_user, scope_for
 
 from .models import Area, Branch, OfficerPost, PartyGroup
 
@@ -14,26 +12,20 @@ def branches_visible_to(user) -> QuerySet[Branch]:
 
 
 def branches_writable_by(user) -> QuerySet[Branch]:
-    return Branch.objects.filter(scope_for(user).write_q()).select_related("area")
+    return branches_where(user, Cap.WRITE)
 
 
-def get_branch_for_user(user, *, pk: int | None = None, code: str | None = None, write: bool = False) -> Branch:
-    """The branch if the user may read it (and write it, with ``write``).
+def branches_where(user, cap: Cap) -> QuerySet[Branch]:
+    """The branches over which the user holds ``cap``."""
+    return Branch.objects.filter(scope_for(user).q(cap)).select_related("area")
 
-    Not visible: 404, so a URL does not tell an outsider that the branch exists.
-    Visible but read-only: 403.
-    """
-    lookup = {"pk": pk} if pk is not None else {"code": code}
-    try:
-        branch = Branch.objects.select_related("area").get(**lookup)
-    except (Branch.DoesNotExist, ValueError):
-        raise Http404 from None
-    scope = scope_for(user)
-    if not scope.can_read_branch(branch):
-        raise Http404
-    if write and not scope.can_write_branch(branch):
-        raise PermissionDenied
-    return branch
+
+def get_branch_for_user(user, *, pk: int | None = None, code: str | None = None, write: bool | Cap = False) -> Branch:
+    """The branch if the user may read it (and write it, with ``write``): 404 outside, 403 read-only."""
+    lookup, value = ("pk", pk) if pk is not None else ("code", code)
+    return get_object_for_user(
+        Branch.objects.select_related("area"), user, value, write=write, via="", lookup=lookup
+    )
 
 
 def party_groups_visible_to(user) -> QuerySet[PartyGroup]:
@@ -41,8 +33,7 @@ def party_groups_visible_to(user) -> QuerySet[PartyGroup]:
 
 
 def areas_visible_to(user) -> QuerySet[Area]:
-    scope = scope_for(user)
-    if scope.everything:
+    if scope_for(user).everything:
         return Area.objects.all()
     return Area.objects.filter(branches__in=branches_visible_to(user)).distinct()
 

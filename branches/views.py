@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from accounts.scope import scope_for
+from accounts.scope import Cap, scope_for
 from members.filters import RosterFilter
 from members.models import LEFT_PARTY_STANDINGS
 from members.presenters import display_members
@@ -37,14 +38,16 @@ def _with_days_left(posts):
     return posts
 
 
+@require_safe
 @login_required
 def tree(request):
     scope = scope_for(request.user)
-    if not (scope.everything or scope.read_paths):
+    if not scope.has(Cap.READ):
         # A member login sees its own record only; it has no part of the tree.
         raise PermissionDenied
-    context = {"roots": branch_tree_for(request.user), "is_town": scope.is_town}
-    if scope.is_town:
+    is_town = scope.has(Cap.OVERVIEW)
+    context = {"roots": branch_tree_for(request.user), "is_town": is_town}
+    if is_town:
         # Town staff plan elections and conversions from here.
         expiring = _with_days_left(list(expiring_officer_posts_for(request.user, EXPIRING_WITHIN_DAYS)))
         context.update(
@@ -56,6 +59,7 @@ def tree(request):
     return render(request, "branches/tree.html", context)
 
 
+@require_safe
 @login_required
 def detail(request, pk: int):
     """A branch and its roster; a committee or general branch lists its whole subtree."""
@@ -102,15 +106,16 @@ def detail(request, pk: int):
         "filtered": filterset.is_bound and any(filterset.form.data.get(f) for f in filterset.form.fields),
         "page": page,
         "members": display_members(user, page.object_list),
-        "can_edit_in_admin": user.is_staff and scope.can_write_branch(branch),
+        "can_edit_in_admin": user.is_staff and scope.covers(Cap.WRITE, branch),
     }
     return render(request, "branches/detail.html", context)
 
 
+@require_safe
 @login_required
 def expiring_terms(request):
     """Officer terms ending within 90 days: town staff prepare the elections."""
-    if not scope_for(request.user).is_town:
+    if not scope_for(request.user).has(Cap.OVERVIEW):
         raise PermissionDenied
     posts = _with_days_left(list(expiring_officer_posts_for(request.user, EXPIRING_WITHIN_DAYS)))
     return render(

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from accounts.admin import ScopedAdminMixin
-from accounts.scope import scope_for
+from accounts.scope import Cap, scope_for
+from accounts.scope_admin import ScopedAdminMixin
 from accounts.services import member_login_create
 
 from . import selectors
@@ -94,7 +94,7 @@ class MemberAdmin(ScopedAdminMixin, ImportExportModelAdmin):
             exported_by=request.user, source=RosterImport.Source.ADMIN,
             file_name=self.get_export_filename(request, queryset, file_format), file_format=file_format.get_extension(),
             row_count=queryset.count(),
-            unmasked_count=queryset.count() if scope_for(request.user).personal_data else 0,
+            unmasked_count=queryset.count() if scope_for(request.user).has(Cap.PERSONAL_DATA) else 0,
         )
         return data
 
@@ -136,7 +136,7 @@ class _ReadOnlyLogAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         # The log names files and people across the tree: town level only.
-        return request.user.is_active and request.user.is_staff and scope_for(request.user).is_town
+        return request.user.is_active and request.user.is_staff and scope_for(request.user).has(Cap.OVERVIEW)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -7,9 +7,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.scope import scope_for
+from accounts.scope import Cap, scope_for
+from accounts.scope_api import writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import get_branch_for_user
 
@@ -82,7 +84,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return data
 
     def validate_branch(self, branch):
-        if not scope_for(self.context["request"].user).can_write_branch(branch):
+        if not scope_for(self.context["request"].user).covers(Cap.WRITE, branch):
             raise serializers.ValidationError("无权在该党组织下维护党员")
         return branch
 
@@ -141,6 +143,7 @@ class MemberViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name", "joined_on", "birth_date", "id"]
     ordering = ["branch_id", "name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [IsAuthenticated, writes_need(Cap.WRITE)]
 
     def get_serializer_class(self):
         if self.action == "partial_update":

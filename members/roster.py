@@ -32,8 +32,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from accounts.scope import Cap
 from branches.models import Branch
-from branches.selectors import branches_writable_by
+from branches.selectors import branches_where
 
 from .models import Member, MemberTransfer
 from .pii import InvalidIdNumber, make_id_number, mask_id_number, mask_phone, normalize_id_number, parse_id_number
@@ -544,7 +545,7 @@ def allowed_branch_ids_for(user) -> set[int] | None:
     """None for the system (a command run without --user); else the branches the user may write."""
     if user is None:
         return None
-    return set(branches_writable_by(user).values_list("pk", flat=True))
+    return set(branches_where(user, Cap.IMPORT).values_list("pk", flat=True))
 
 
 def roster_import_sheet(

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
-from accounts.scope import Scope, scope_for
+from accounts.scope import Cap, Scope, get_object_for_user, scope_for
 from branches.models import Branch
 from branches.selectors import branches_visible_to
 
@@ -16,12 +14,14 @@ IN_GOOD_STANDING = ~Q(standing__in=LEFT_PARTY_STANDINGS)
 
 
 def _member_q(scope: Scope) -> Q:
-    if scope.everything:
-        return Q()
-    q = scope.read_q("branch__") if scope.read_paths else Q(pk__in=[])
-    if scope.own_member_id:
+    q = scope.q(Cap.READ, "branch__")
+    if scope.own_member_id and not scope.everything:
         q |= Q(pk=scope.own_member_id)
     return q
+
+
+def _is_own(member: Member, scope: Scope) -> bool:
+    return scope.own_member_id is not None and scope.own_member_id == member.pk
 
 
 def members_visible_to(user) -> QuerySet[Member]:
@@ -29,29 +29,20 @@ def members_visible_to(user) -> QuerySet[Member]:
 
 
 def members_writable_by(user) -> QuerySet[Member]:
-    return Member.objects.filter(scope_for(user).write_q("branch__")).select_related("branch", "party_group")
+    return Member.objects.filter(scope_for(user).q(Cap.WRITE, "branch__")).select_related("branch", "party_group")
 
 
-def get_member_for_user(user, pk: int, *, write: bool = False) -> Member:
-    try:
-        member = Member.objects.select_related("branch", "party_group").get(pk=pk)
-    except (Member.DoesNotExist, ValueError):
-        raise Http404 from None
-    scope = scope_for(user)
-    own = scope.own_member_id == member.pk
-    if not (own or scope.can_read_branch(member.branch)):
-        raise Http404
-    if write and not scope.can_write_branch(member.branch):
-        raise PermissionDenied
-    return member
+def get_member_for_user(user, pk: int, *, write: bool | Cap = False) -> Member:
+    """The member if the user may read them (their own record, or in read scope); 404/403 otherwise."""
+    return get_object_for_user(
+        Member.objects.select_related("branch", "party_group"), user, pk, write=write, also_readable=_is_own
+    )
 
 
 def can_see_personal_data(user, member: Member) -> bool:
-    """ID number, phone and address unmasked? Own record, or a role that needs them."""
+    """ID number, phone and address unmasked? Own record, or a role that needs them for this branch."""
     scope = scope_for(user)
-    if scope.own_member_id is not None and scope.own_member_id == member.pk:
-        return True
-    return scope.personal_data and scope.can_read_branch(member.branch)
+    return _is_own(member, scope) or scope.covers(Cap.PERSONAL_DATA, member.branch)
 
 
 def transfers_of(member: Member) -> QuerySet[MemberTransfer]:

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from accounts.scope import scope_for
+from accounts.scope import Cap, scope_for
 
 from .presenters import MemberDisplay, display_members
 from .selectors import can_see_personal_data, get_member_for_user, members_visible_to, transfers_of
@@ -14,6 +15,7 @@ from .selectors import can_see_personal_data, get_member_for_user, members_visib
 PAGE_SIZE = 50
 
 
+@require_safe
 @login_required
 def detail(request, pk: int):
     member = get_member_for_user(request.user, pk)
@@ -26,17 +28,17 @@ def detail(request, pk: int):
         "member": MemberDisplay(member, can_see_personal_data(request.user, member)),
         "transfers": list(transfers_of(member)),
         "posts": posts,
-        "can_read_branch": scope.can_read_branch(member.branch),
-        "can_edit_in_admin": request.user.is_staff and scope.can_write_branch(member.branch),
+        "can_read_branch": scope.covers(Cap.READ, member.branch),
+        "can_edit_in_admin": request.user.is_staff and scope.covers(Cap.WRITE, member.branch),
     }
     return render(request, "members/detail.html", context)
 
 
+@require_safe
 @login_required
 def due_for_conversion(request):
     """Probationary members a year or more past joining, in what the user may see."""
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.read_paths):
+    if not scope_for(request.user).has(Cap.READ):
         # A list for those who follow up a branch, not for a member's own login.
         raise PermissionDenied
     qs = members_visible_to(request.user).due_for_conversion().order_by("joined_on", "name", "id")

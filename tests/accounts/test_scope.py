@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from accounts.scope import compute_scope
+from accounts.scope import ROLE_CAPABILITIES, Cap, compute_scope
 from branches.models import OfficerPost
 from members.selectors import can_see_personal_data, members_visible_to
 
@@ -17,13 +17,15 @@ def test_town_admin_reads_and_writes_the_whole_town(town_admin_user, member_a, m
 def test_town_staff_reads_all_but_writes_nothing(town_staff_user, member_a, member_b):
     scope = compute_scope(town_staff_user)
     assert set(members_visible_to(town_staff_user)) == {member_a, member_b}
-    assert not scope.can_write_anything
+    assert not scope.has(Cap.WRITE)
 
 
 def test_area_head_reads_only_their_area_and_sees_masked_data(area_head_user, member_a, member_b):
     visible = set(members_visible_to(area_head_user))
     assert member_a in visible and member_b not in visible
-    assert not compute_scope(area_head_user).can_write_anything
+    scope = compute_scope(area_head_user)
+    assert not scope.has(Cap.WRITE)
+    assert scope.covers(Cap.INSPECT, member_a.branch) and not scope.covers(Cap.INSPECT, member_b.branch)
     assert not can_see_personal_data(area_head_user, member_a)
 
 
@@ -57,3 +59,29 @@ def test_member_sees_only_their_own_record(member_user, member_a, branch_a):
 def test_deactivated_user_sees_nothing(town_admin_user, member_a):
     town_admin_user.is_active = False
     assert compute_scope(town_admin_user).is_anonymous
+
+
+def test_every_role_has_a_row_in_the_capability_table():
+    from accounts.models import Role
+
+    assert set(ROLE_CAPABILITIES) == set(Role.values)
+
+
+def test_liaison_inspects_their_area_but_does_not_approve(db, area, branch_a, branch_b):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    scope = compute_scope(UserFactory(role=Role.LIAISON, area=area))
+    assert scope.covers(Cap.INSPECT, branch_a)
+    assert not scope.covers(Cap.INSPECT, branch_b)
+    assert not scope.has(Cap.APPROVE)
+    assert not scope.has(Cap.PERSONAL_DATA)
+
+
+def test_q_filters_rows_by_their_branch(town_staff_user, area_head_user, member_a, member_b):
+    from members.models import Member
+
+    area_scope = compute_scope(area_head_user)
+    assert set(Member.objects.filter(area_scope.q(Cap.INSPECT, "branch__"))) == {member_a}
+    assert not Member.objects.filter(area_scope.q(Cap.WRITE, "branch__")).exists()
+    assert set(Member.objects.filter(compute_scope(town_staff_user).q(Cap.READ, "branch__"))) == {member_a, member_b}

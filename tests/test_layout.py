@@ -1,0 +1,74 @@
+"""The layering rules of docs/architecture.md, checked on the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "staticfiles", "media", "benchmarks", ".git"}
+# The scope module decides; selectors build querysets from it; the user model
+# and its services know which roles need which ties.
+MAY_READ_ROLES_AND_PATHS = {"accounts/scope.py", "accounts/models.py", "accounts/services.py"}
+SCOPE_INTERNALS = {"paths", "read_paths", "write_paths", "inspect_paths"}
+
+
+def _project_modules():
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if SKIP_DIRS & set(rel.parts):
+            continue
+        yield rel.as_posix(), path
+
+
+def _offences(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Attribute) and side.attr == "role":
+                    found.append((node.lineno, "compares .role"))
+        elif isinstance(node, ast.Attribute) and node.attr in SCOPE_INTERNALS:
+            found.append((node.lineno, f"reads the scope's .{node.attr}"))
+    return found
+
+
+def test_only_the_scope_module_and_selectors_look_at_roles_or_paths():
+    wrong = []
+    for rel, path in _project_modules():
+        if rel in MAY_READ_ROLES_AND_PATHS or rel.endswith("selectors.py") or rel.endswith("/demo.py"):
+            continue
+        for lineno, what in _offences(ast.parse(path.read_text(encoding="utf-8"))):
+            wrong.append(f"{rel}:{lineno} {what}")
+    assert not wrong, "ask the scope for a capability instead:\n" + "\n".join(wrong)
+
+
+def test_the_check_catches_a_role_comparison():
+    code = "def view(request):\n    if request.user.role == 'secretary':\n        pass\n    return scope.read_paths\n"
+    assert [what for _, what in _offences(ast.parse(code))] == ["compares .role", "reads the scope's .read_paths"]
+
+
+CORE_APPS = {"portal", "accounts", "branches", "members"}
+FEATURE_APPS = {"meetings", "disclosure", "assessment", "projects", "notices"}
+
+
+def _imported_top_packages(tree: ast.AST) -> set[str]:
+    tops = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            tops.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            tops.update(alias.name.split(".")[0] for alias in node.names)
+    return tops
+
+
+def test_core_apps_import_no_feature_app_and_no_app_imports_gaoqiao():
+    wrong = []
+    for rel, path in _project_modules():
+        top = rel.split("/")[0]
+        imported = _imported_top_packages(ast.parse(path.read_text(encoding="utf-8")))
+        if top in CORE_APPS and imported & FEATURE_APPS:
+            wrong.append(f"{rel} imports {sorted(imported & FEATURE_APPS)}")
+        if top != "gaoqiao" and "gaoqiao" in imported and rel != "manage.py":
+            wrong.append(f"{rel} imports gaoqiao")
+    assert not wrong, "\n".join(wrong)
