@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter
 from branches.api import register as register_branches
 from members.api import register as register_members
 
+# No `.json` suffix twins: one pattern per URL name, one door per resource.
 router = DefaultRouter()
+router.include_format_suffixes = False
 register_branches(router)
 register_members(router)
 

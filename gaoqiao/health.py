@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
 def _database_ok() -> tuple[bool, str]:
@@ -31,6 +32,7 @@ def _broker_ok() -> tuple[bool, str]:
     return True, "redis"
 
 
+@require_safe
 @never_cache
 def healthz(request):
     db_ok, db_detail = _database_ok()

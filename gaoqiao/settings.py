@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "import_export",
     "treebeard",
     # core
+    "portal",
     "accounts",
     "branches",
     "members",
@@ -149,7 +150,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "accounts.api.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

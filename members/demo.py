@@ -1,6 +1,6 @@
 """The demo town: 高桥镇 built from data/gaoqiao-organisation.csv.
 
-``demo_seed`` builds the tree, the 4 areas, party groups, about 2,700 members
+The ``core`` seeding step (portal.seeding) builds the tree, the 4 areas, party groups, about 2,700 members
 with valid ID numbers, officer posts and one login per role. It is safe to run
 twice: branches and areas are keyed by code, groups by (branch, name), posts by
 branch, users by username, and members by their unique ID number, which the
@@ -25,20 +25,19 @@ import datetime as dt
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import user_create
 from branches.models import Area, Branch, OfficerPost, PartyGroup
 from branches.services import branch_create
+from portal.seeding import DEMO_PASSWORD, DemoLogin, DemoSeedError, SeedContext, register
 
 from .models import Member
 from .pii import make_id_number
@@ -50,7 +49,6 @@ DISTRICT_NAME = "中共宁波市海曙区委员会"
 TOWN_CODE = "GQ"  # the town committee's code in the CSV
 TOWN_LABEL = "高桥镇"
 MEMBERS_PER_TOWN = 2718
-DEMO_PASSWORD = "gaoqiao2018"
 BATCH_SIZE = 2000
 
 # 片区 name in the CSV -> slug used in the area code.
@@ -130,10 +128,6 @@ _EDUCATION_BY_BIRTH = (
 _EDUCATION_ORGAN = ((_Edu.JUNIOR_COLLEGE, 15), (_Edu.BACHELOR, 70), (_Edu.POSTGRADUATE, 15))
 
 
-class DemoSeedError(Exception):
-    """The demo cannot be seeded into this database as asked (message in Chinese)."""
-
-
 @dataclass(frozen=True)
 class OrgRow:
     code: str
@@ -142,26 +136,6 @@ class OrgRow:
     unit: str
     parent_code: str
     area: str
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role_label: str
-    username: str
-    password: str
-    sees: str
-
-
-@dataclass
-class SeedResult:
-    scale: int
-    created: Counter = field(default_factory=Counter)
-    totals: dict[str, int] = field(default_factory=dict)
-    logins: list[DemoLogin] = field(default_factory=list)
-
-    @property
-    def already_seeded(self) -> bool:
-        return not any(self.created.values())
 
 
 def read_organisation(*, path: Path = CSV_PATH) -> list[OrgRow]:
@@ -195,19 +169,26 @@ def existing_demo_scale() -> int | None:
     return None
 
 
-def demo_seed(
-    *,
-    scale: int = 1,
-    members_per_town: int = MEMBERS_PER_TOWN,
-    today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> SeedResult:
-    """Build ``scale`` demo towns (under a district committee when more than one) and the logins.
+LABELS = {
+    "towns": _("镇"),
+    "branches": _("党组织"),
+    "areas": _("片区"),
+    "party_groups": _("党小组"),
+    "members": _("党员"),
+    "officer_posts": _("班子成员任职"),
+    "users": _("演示账号"),
+}
 
-    All or nothing: one transaction, so an interrupted run leaves no half town.
+
+@register("core")
+def seed_core(ctx: SeedContext) -> None:
+    """Build ``ctx.scale`` demo towns (under a district committee when more than one) and the logins.
+
+    Puts ``towns`` (the town committees) and ``root`` (the district, or the one
+    town) into ``ctx.state`` for the steps that come after.
     """
-    if scale < 1:
-        raise DemoSeedError(_("--scale 必须是正整数"))
+    scale = ctx.scale
+    members_per_town = ctx.state.get("members_per_town", MEMBERS_PER_TOWN)
     existing = existing_demo_scale()
     if existing is not None and existing != scale:
         raise DemoSeedError(
@@ -217,51 +198,55 @@ def demo_seed(
             )
             % {"old": existing, "new": scale}
         )
-    today = today or timezone.localdate()
+    today = ctx.today
     rows = read_organisation()
-    result = SeedResult(scale=scale)
+    for key, label in LABELS.items():
+        ctx.labels.setdefault(key, label)
+    created = ctx.created
     ids: set[str] = set()
     phones: set[str] = set()
-    with transaction.atomic():
-        district = None
-        if scale > 1:
-            district = Branch.objects.filter(code=DISTRICT_CODE).first()
-            if district is None:
-                district = branch_create(
-                    code=DISTRICT_CODE, name=DISTRICT_NAME, kind=Branch.Kind.COMMITTEE, unit=Branch.Unit.DISTRICT
-                )
-                result.created["branches"] += 1
-        towns: list[Branch] = []
-        for index in range(1, scale + 1):
-            towns.append(
-                _seed_town(
-                    index=index,
-                    parent=district,
-                    rows=rows,
-                    members_per_town=members_per_town,
-                    today=today,
-                    ids=ids,
-                    phones=phones,
-                    created=result.created,
-                )
+    district = None
+    if scale > 1:
+        district = Branch.objects.filter(code=DISTRICT_CODE).first()
+        if district is None:
+            district = branch_create(
+                code=DISTRICT_CODE, name=DISTRICT_NAME, kind=Branch.Kind.COMMITTEE, unit=Branch.Unit.DISTRICT
             )
-            if progress is not None and scale > 1:
-                progress(_("第 %(i)s/%(n)s 个镇已完成") % {"i": index, "n": scale})
-        if district is not None:
-            _seed_posts(root=district, branches=[district], today=today, created=result.created, seed="district")
-        result.logins = _seed_logins(town=towns[0], created=result.created)
+            created["branches"] += 1
+    towns: list[Branch] = []
+    for index in range(1, scale + 1):
+        towns.append(
+            _seed_town(
+                index=index,
+                parent=district,
+                rows=rows,
+                members_per_town=members_per_town,
+                today=today,
+                ids=ids,
+                phones=phones,
+                created=created,
+            )
+        )
+        if scale > 1:
+            ctx.progress(_("第 %(i)s/%(n)s 个镇已完成") % {"i": index, "n": scale})
+    if district is not None:
+        _seed_posts(root=district, branches=[district], today=today, created=created, seed="district")
+    ctx.logins.extend(_seed_logins(town=towns[0], created=created))
     root = district or towns[0]
+    ctx.state["towns"] = towns
+    ctx.state["root"] = root
     in_tree = {"branch__path__startswith": root.path}
-    result.totals = {
-        "towns": len(towns),
-        "branches": Branch.objects.filter(path__startswith=root.path).count(),
-        "areas": Area.objects.filter(town__in=towns).count(),
-        "party_groups": PartyGroup.objects.filter(**in_tree).count(),
-        "members": Member.objects.filter(**in_tree).count(),
-        "officer_posts": OfficerPost.objects.filter(**in_tree).count(),
-        "users": User.objects.filter(username__in=[login.username for login in result.logins]).count(),
-    }
-    return result
+    ctx.totals.update(
+        {
+            "towns": len(towns),
+            "branches": Branch.objects.filter(path__startswith=root.path).count(),
+            "areas": Area.objects.filter(town__in=towns).count(),
+            "party_groups": PartyGroup.objects.filter(**in_tree).count(),
+            "members": Member.objects.filter(**in_tree).count(),
+            "officer_posts": OfficerPost.objects.filter(**in_tree).count(),
+            "users": User.objects.filter(username__in=[login.username for login in ctx.logins]).count(),
+        }
+    )
 
 
 # --- one town -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.selectors import branches_visible_to, get_branch_for_user
 
@@ -44,6 +44,7 @@ def _job_state(job: RosterImport) -> dict:
     }
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def roster_import(request):
     _require_import_scope(request.user)

@@ -159,6 +159,15 @@ def is_postgres(db) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at Django's cost is ~0.3 s a hash; tests that only need *a* hash use a cheap one.
+
+    tests/accounts/test_password_hashing.py checks that production keeps the strong default.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads and reports of a test go to a folder of its own, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

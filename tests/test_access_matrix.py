@@ -1,7 +1,9 @@
 """Role × URL × own/other branch: who may open what.
 
-Every named URL of the project must have a row here; a new URL without one
-fails ``test_every_url_has_a_row``. Admin URLs are covered model by model in
+Keyed by (URL name, method): every named URL of the project must have at
+least a GET row, and every method a role can send (POST, PATCH, DELETE …) a
+row of its own; a new URL without one fails ``test_every_url_has_a_row``, and
+two URL patterns sharing one name fail ``test_url_names_are_unique``. Admin URLs are covered model by model in
 ``test_admin_matrix`` from the admin's own registry.
 
 "own" objects sit in branch_a (secretary_a's branch, inside the area head's
@@ -30,7 +32,6 @@ class Row:
 
     expect: dict[str, str | tuple[str, str]]
     target: str | None = None  # "branch", "member", "area", "party_group", "code"
-    method: str = "get"
     data: dict = field(default_factory=dict)
 
 
@@ -61,34 +62,55 @@ UPLOADER_ONLY = {
     "town_admin": (DENY, OK),
 }
 
-MATRIX: dict[str, Row] = {
-    "home": Row(LOGGED_IN),
-    "healthz": Row(everyone(OK)),
-    "accounts:login": Row(everyone(OK)),
-    "accounts:password_change": Row(LOGGED_IN),
-    "accounts:password_change_done": Row(LOGGED_IN),
-    "branches:tree": Row({**LOGGED_IN, "member": DENY}),
-    "branches:detail": Row(scoped(LOGIN), target="branch"),
-    "branches:expiring_terms": Row(TOWN_ONLY),
-    "members:detail": Row(scoped(LOGIN, member=(OK, DENY)), target="member"),
-    "members:due_for_conversion": Row({**LOGGED_IN, "member": DENY}),
-    "public:index": Row(everyone(OK)),
-    "public:branch": Row({role: (OK, OK) for role in ROLES}, target="code"),
-    "api:api-root": Row(API_LOGGED_IN),
-    "api:schema": Row(API_LOGGED_IN),
-    "api:docs": Row(API_LOGGED_IN),
-    "api:redoc": Row(API_LOGGED_IN),
-    "api:token": Row(everyone(NOT_ALLOWED)),
-    "api:branches-list": Row(API_LOGGED_IN),
-    "api:branches-detail": Row(scoped(DENY), target="branch"),
-    "api:areas-list": Row(API_LOGGED_IN),
-    "api:areas-detail": Row(scoped(DENY), target="area"),
-    "api:party-groups-list": Row(API_LOGGED_IN),
-    "api:party-groups-detail": Row(scoped(DENY), target="party_group"),
-    "api:members-list": Row(API_LOGGED_IN),
-    "api:members-detail": Row(scoped(DENY, member=(OK, DENY)), target="member"),
-    "api:members-transfers": Row(scoped(DENY, member=(OK, DENY)), target="member"),
-    "api:members-transfer": Row(
+MATRIX: dict[tuple[str, str], Row] = {
+    ("home", "get"): Row(LOGGED_IN),
+    ("healthz", "get"): Row(everyone(OK)),
+    ("accounts:login", "get"): Row(everyone(OK)),
+    # An empty form comes back with its errors (200); a logged-in user is sent on.
+    ("accounts:login", "post"): Row(everyone(OK)),
+    ("accounts:password_change", "get"): Row(LOGGED_IN),
+    ("accounts:password_change", "post"): Row(LOGGED_IN),
+    ("accounts:password_change_done", "get"): Row(LOGGED_IN),
+    ("branches:tree", "get"): Row({**LOGGED_IN, "member": DENY}),
+    ("branches:detail", "get"): Row(scoped(LOGIN), target="branch"),
+    ("branches:expiring_terms", "get"): Row(TOWN_ONLY),
+    ("members:detail", "get"): Row(scoped(LOGIN, member=(OK, DENY)), target="member"),
+    ("members:due_for_conversion", "get"): Row({**LOGGED_IN, "member": DENY}),
+    ("public:index", "get"): Row(everyone(OK)),
+    ("public:branch", "get"): Row({role: (OK, OK) for role in ROLES}, target="code"),
+    ("api:api-root", "get"): Row(API_LOGGED_IN),
+    ("api:schema", "get"): Row(API_LOGGED_IN),
+    ("api:docs", "get"): Row(API_LOGGED_IN),
+    ("api:redoc", "get"): Row(API_LOGGED_IN),
+    ("api:token", "get"): Row(everyone(NOT_ALLOWED)),
+    ("api:token", "post"): Row(everyone("400")),  # no credentials in the body
+    ("api:branches-list", "get"): Row(API_LOGGED_IN),
+    ("api:branches-detail", "get"): Row(scoped(DENY), target="branch"),
+    ("api:areas-list", "get"): Row(API_LOGGED_IN),
+    ("api:areas-detail", "get"): Row(scoped(DENY), target="area"),
+    ("api:party-groups-list", "get"): Row(API_LOGGED_IN),
+    ("api:party-groups-detail", "get"): Row(scoped(DENY), target="party_group"),
+    ("api:members-list", "get"): Row(API_LOGGED_IN),
+    # Creating a member: refused for the empty body where the role may write somewhere.
+    ("api:members-list", "post"): Row(
+        {**everyone(DENY), "town_admin": "400", "secretary_a": "400", "secretary_b": "400"}
+    ),
+    ("api:members-detail", "get"): Row(scoped(DENY, member=(OK, DENY)), target="member"),
+    # An empty PATCH changes nothing and answers 200 where the role may write the member.
+    ("api:members-detail", "patch"): Row(
+        {
+            "anonymous": (DENY, DENY),
+            "town_admin": (OK, OK),
+            "town_staff": (DENY, DENY),
+            "area_head": (DENY, DENY),
+            "secretary_a": (OK, DENY),
+            "secretary_b": (DENY, OK),
+            "member": (DENY, DENY),
+        },
+        target="member",
+    ),
+    ("api:members-transfers", "get"): Row(scoped(DENY, member=(OK, DENY)), target="member"),
+    ("api:members-transfer", "post"): Row(
         {
             "anonymous": (DENY, DENY),
             "town_admin": ("400", "400"),  # allowed in, refused for the empty body
@@ -99,20 +121,23 @@ MATRIX: dict[str, Row] = {
             "member": (DENY, DENY),
         },
         target="member",
-        method="post",
     ),
-    "members:roster-import": Row(
+    ("members:roster-import", "get"): Row(
         {**everyone(DENY, anonymous=LOGIN), "town_admin": OK, "secretary_a": OK, "secretary_b": OK}
     ),
-    "members:roster-export": Row({**LOGGED_IN, "member": DENY}),
-    "members:roster-template": Row(LOGGED_IN),
+    # No file: the form comes back with its error.
+    ("members:roster-import", "post"): Row(
+        {**everyone(DENY, anonymous=LOGIN), "town_admin": OK, "secretary_a": OK, "secretary_b": OK}
+    ),
+    ("members:roster-export", "get"): Row({**LOGGED_IN, "member": DENY}),
+    ("members:roster-template", "get"): Row(LOGGED_IN),
     # An import job is its uploader's alone: "own" is secretary_a's, "other" the town admin's.
-    "members:roster-import-status": Row(UPLOADER_ONLY, target="import_job"),
-    "members:roster-import-progress": Row(UPLOADER_ONLY, target="import_job"),
-    "members:roster-import-report": Row(UPLOADER_ONLY, target="import_job"),
-    "members:roster-import-confirm": Row(UPLOADER_ONLY, target="import_job", method="post"),
+    ("members:roster-import-status", "get"): Row(UPLOADER_ONLY, target="import_job"),
+    ("members:roster-import-progress", "get"): Row(UPLOADER_ONLY, target="import_job"),
+    ("members:roster-import-report", "get"): Row(UPLOADER_ONLY, target="import_job"),
+    ("members:roster-import-confirm", "post"): Row(UPLOADER_ONLY, target="import_job"),
     # Last: it ends the session. It always lands on the login page.
-    "accounts:logout": Row(everyone(LOGIN), method="post"),
+    ("accounts:logout", "post"): Row(everyone(LOGIN)),
 }
 
 
@@ -131,11 +156,22 @@ def _project_url_names() -> set[str]:
     return {n for n in _all_url_names() if not n.startswith("admin:")}
 
 
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def test_url_names_are_unique():
+    names = [n for n in _all_url_names() if not n.startswith("admin:")]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    assert not twice, f"URL names used by more than one pattern (a row could cover only one): {twice}"
+
+
 def test_every_url_has_a_row():
-    missing = sorted(_project_url_names() - set(MATRIX))
+    named = {name for name, _method in MATRIX}
+    missing = sorted(_project_url_names() - named)
     assert not missing, f"URLs with no row in the access matrix: {missing}"
-    stale = sorted(set(MATRIX) - _project_url_names())
+    stale = sorted(named - _project_url_names())
     assert not stale, f"rows for URLs that no longer exist: {stale}"
+    assert all(method in METHODS for _name, method in MATRIX), "a row names an unknown method"
 
 
 @pytest.fixture
@@ -172,6 +208,8 @@ def _outcome(response) -> str:
         return LOGIN if "/login/" in response["Location"] else OK
     if status in (401, 403, 404):
         return DENY
+    if status == 405:
+        return NOT_ALLOWED
     return str(status)
 
 
@@ -183,7 +221,7 @@ def test_access_matrix(request, role, world):
         request.getfixturevalue(fixture)
     client = request.getfixturevalue(role)
     wrong = []
-    for name, row in MATRIX.items():
+    for (name, method), row in MATRIX.items():
         expected = row.expect[role]
         cases = (
             [(None, expected)]
@@ -192,10 +230,40 @@ def test_access_matrix(request, role, world):
         )
         for arg, want in cases:
             url = reverse(name, args=[arg] if arg is not None else [])
-            response = getattr(client, row.method)(url, row.data)
+            response = _send(client, method, url, row.data)
             got = _outcome(response)
             if got != want:
-                wrong.append(f"{row.method.upper()} {url} ({name}): expected {want}, got {got}")
+                wrong.append(f"{method.upper()} {url} ({name}): expected {want}, got {got}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def _send(client, method: str, url: str, data: dict):
+    if method in ("get", "post"):
+        return getattr(client, method)(url, data)
+    import json
+
+    return getattr(client, method)(url, json.dumps(data), content_type="application/json")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_method_without_a_row_gets_no_role_in(request, role, world):
+    """Every method a role can get through with has a row: the rest answer 405 (or deny, or ask to log in)."""
+    for fixture in ("town_admin_user", "town_staff_user", "area_head_user", "secretary_a_user",
+                    "secretary_b_user", "member_user"):
+        request.getfixturevalue(fixture)
+    client = request.getfixturevalue(role)
+    targets = {name: row.target for (name, _m), row in MATRIX.items()}
+    wrong = []
+    for name, target in sorted(targets.items()):
+        if name == "accounts:logout":
+            continue  # it ends the session; its one method has a row
+        url = reverse(name, args=[world[target][0]] if target else [])
+        for method in METHODS:
+            if (name, method) in MATRIX:
+                continue
+            got = _outcome(_send(client, method, url, {}))
+            if got not in (NOT_ALLOWED, DENY, LOGIN):
+                wrong.append(f"{method.upper()} {url} ({name}) answers {got} but has no row")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
 
 

@@ -12,18 +12,12 @@ from django.test import Client
 
 from accounts.models import Role, User
 from branches.models import Area, Branch, OfficerPost, PartyGroup
-from members.demo import CSV_PATH, DEMO_PASSWORD, DemoSeedError, demo_seed
+from members.demo import CSV_PATH
 from members.models import Member
 from members.pii import parse_id_number
+from portal.seeding import DEMO_PASSWORD, DemoSeedError, demo_seed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # The demo hashes one password and each login checks it; the production
-    # hasher costs ~0.3 s a time, which adds up over a few logins.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _counts() -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo [--scale N]`: the demo town (see members.demo)."""
+"""`manage.py seed_demo [--scale N]`: the demo town, built by every app's registered step (portal.seeding)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from members.demo import DemoSeedError, demo_seed
+from portal.seeding import DemoSeedError, demo_seed
 
 
 def _width(text: str) -> int:
@@ -38,22 +38,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         seconds = time.monotonic() - started
 
-        labels = {
-            "towns": _("镇"),
-            "branches": _("党组织"),
-            "areas": _("片区"),
-            "party_groups": _("党小组"),
-            "members": _("党员"),
-            "officer_posts": _("班子成员任职"),
-            "users": _("演示账号"),
-        }
+        labels = result.labels
         if result.already_seeded:
             self.stdout.write(self.style.WARNING(_("演示数据已存在，本次未新增任何记录。")))
         else:
-            made = "，".join(f"{labels[k]} {n:,}" for k, n in result.created.items() if n)
+            made = "，".join(f"{labels.get(k, k)} {n:,}" for k, n in result.created.items() if n)
             self.stdout.write(self.style.SUCCESS(_("已生成演示数据（用时 %(s).1f 秒）：%(made)s") % {"s": seconds, "made": made}))
         self.stdout.write(
-            _("现有：") + "，".join(f"{labels[k]} {n:,}" for k, n in result.totals.items())
+            _("现有：") + "，".join(f"{labels.get(k, k)} {n:,}" for k, n in result.totals.items())
         )
 
         self.stdout.write("")
