@@ -3,142 +3,20 @@
 Keyed by (URL name, method): every named URL of the project must have at
 least a GET row, and every method a role can send (POST, PATCH, DELETE …) a
 row of its own; a new URL without one fails ``test_every_url_has_a_row``, and
-two URL patterns sharing one name fail ``test_url_names_are_unique``. Admin URLs are covered model by model in
-``test_admin_matrix`` from the admin's own registry.
-
-"own" objects sit in branch_a (secretary_a's branch, inside the area head's
-area, member_user's branch); "other" objects sit in branch_b.
+two URL patterns sharing one name fail ``test_url_names_are_unique``.
+The rows live in ``tests/access/``, one module per app. Admin URLs are
+covered model by model in ``test_admin_matrix`` from the admin's own registry.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ["anonymous", "town_admin", "town_staff", "area_head", "secretary_a", "secretary_b", "member"]
+from tests.access import DENY, LOGIN, NOT_ALLOWED, OK, ROLES, all_rows, extra_targets
 
-OK = "ok"  # 200, or a redirect that is not to the login page
-LOGIN = "login"  # redirect to the login page
-DENY = "deny"  # 401, 403 or 404
-NOT_ALLOWED = "405"  # the method is not allowed
-
-
-@dataclass
-class Row:
-    """Expected outcome per role; ``own``/``other`` pick the object for URLs with an argument."""
-
-    expect: dict[str, str | tuple[str, str]]
-    target: str | None = None  # "branch", "member", "area", "party_group", "code"
-    data: dict = field(default_factory=dict)
-
-
-def everyone(outcome: str, anonymous: str | None = None) -> dict:
-    return {role: (anonymous if role == "anonymous" and anonymous else outcome) for role in ROLES}
-
-
-def scoped(anonymous: str, *, member=(DENY, DENY)) -> dict:
-    """The usual tree scope: town sees all, the area head and secretary_a see branch_a, secretary_b branch_b."""
-    return {
-        "anonymous": (anonymous, anonymous),
-        "town_admin": (OK, OK),
-        "town_staff": (OK, OK),
-        "area_head": (OK, DENY),
-        "secretary_a": (OK, DENY),
-        "secretary_b": (DENY, OK),
-        "member": member,
-    }
-
-
-TOWN_ONLY = {**everyone(DENY, anonymous=LOGIN), "town_admin": OK, "town_staff": OK}
-LOGGED_IN = everyone(OK, anonymous=LOGIN)
-API_LOGGED_IN = everyone(OK, anonymous=DENY)
-UPLOADER_ONLY = {
-    **{role: (DENY, DENY) for role in ROLES},
-    "anonymous": (LOGIN, LOGIN),
-    "secretary_a": (OK, DENY),
-    "town_admin": (DENY, OK),
-}
-
-MATRIX: dict[tuple[str, str], Row] = {
-    ("home", "get"): Row(LOGGED_IN),
-    ("healthz", "get"): Row(everyone(OK)),
-    ("accounts:login", "get"): Row(everyone(OK)),
-    # An empty form comes back with its errors (200); a logged-in user is sent on.
-    ("accounts:login", "post"): Row(everyone(OK)),
-    ("accounts:password_change", "get"): Row(LOGGED_IN),
-    ("accounts:password_change", "post"): Row(LOGGED_IN),
-    ("accounts:password_change_done", "get"): Row(LOGGED_IN),
-    ("branches:tree", "get"): Row({**LOGGED_IN, "member": DENY}),
-    ("branches:detail", "get"): Row(scoped(LOGIN), target="branch"),
-    ("branches:expiring_terms", "get"): Row(TOWN_ONLY),
-    ("members:detail", "get"): Row(scoped(LOGIN, member=(OK, DENY)), target="member"),
-    ("members:due_for_conversion", "get"): Row({**LOGGED_IN, "member": DENY}),
-    ("public:index", "get"): Row(everyone(OK)),
-    ("public:branch", "get"): Row({role: (OK, OK) for role in ROLES}, target="code"),
-    ("api:api-root", "get"): Row(API_LOGGED_IN),
-    ("api:schema", "get"): Row(API_LOGGED_IN),
-    ("api:docs", "get"): Row(API_LOGGED_IN),
-    ("api:redoc", "get"): Row(API_LOGGED_IN),
-    ("api:token", "get"): Row(everyone(NOT_ALLOWED)),
-    ("api:token", "post"): Row(everyone("400")),  # no credentials in the body
-    ("api:branches-list", "get"): Row(API_LOGGED_IN),
-    ("api:branches-detail", "get"): Row(scoped(DENY), target="branch"),
-    ("api:areas-list", "get"): Row(API_LOGGED_IN),
-    ("api:areas-detail", "get"): Row(scoped(DENY), target="area"),
-    ("api:party-groups-list", "get"): Row(API_LOGGED_IN),
-    ("api:party-groups-detail", "get"): Row(scoped(DENY), target="party_group"),
-    ("api:members-list", "get"): Row(API_LOGGED_IN),
-    # Creating a member: refused for the empty body where the role may write somewhere.
-    ("api:members-list", "post"): Row(
-        {**everyone(DENY), "town_admin": "400", "secretary_a": "400", "secretary_b": "400"}
-    ),
-    ("api:members-detail", "get"): Row(scoped(DENY, member=(OK, DENY)), target="member"),
-    # An empty PATCH changes nothing and answers 200 where the role may write the member.
-    ("api:members-detail", "patch"): Row(
-        {
-            "anonymous": (DENY, DENY),
-            "town_admin": (OK, OK),
-            "town_staff": (DENY, DENY),
-            "area_head": (DENY, DENY),
-            "secretary_a": (OK, DENY),
-            "secretary_b": (DENY, OK),
-            "member": (DENY, DENY),
-        },
-        target="member",
-    ),
-    ("api:members-transfers", "get"): Row(scoped(DENY, member=(OK, DENY)), target="member"),
-    ("api:members-transfer", "post"): Row(
-        {
-            "anonymous": (DENY, DENY),
-            "town_admin": ("400", "400"),  # allowed in, refused for the empty body
-            "town_staff": (DENY, DENY),
-            "area_head": (DENY, DENY),
-            "secretary_a": ("400", DENY),
-            "secretary_b": (DENY, "400"),
-            "member": (DENY, DENY),
-        },
-        target="member",
-    ),
-    ("members:roster-import", "get"): Row(
-        {**everyone(DENY, anonymous=LOGIN), "town_admin": OK, "secretary_a": OK, "secretary_b": OK}
-    ),
-    # No file: the form comes back with its error.
-    ("members:roster-import", "post"): Row(
-        {**everyone(DENY, anonymous=LOGIN), "town_admin": OK, "secretary_a": OK, "secretary_b": OK}
-    ),
-    ("members:roster-export", "get"): Row({**LOGGED_IN, "member": DENY}),
-    ("members:roster-template", "get"): Row(LOGGED_IN),
-    # An import job is its uploader's alone: "own" is secretary_a's, "other" the town admin's.
-    ("members:roster-import-status", "get"): Row(UPLOADER_ONLY, target="import_job"),
-    ("members:roster-import-progress", "get"): Row(UPLOADER_ONLY, target="import_job"),
-    ("members:roster-import-report", "get"): Row(UPLOADER_ONLY, target="import_job"),
-    ("members:roster-import-confirm", "post"): Row(UPLOADER_ONLY, target="import_job"),
-    # Last: it ends the session. It always lands on the login page.
-    ("accounts:logout", "post"): Row(everyone(LOGIN)),
-}
+MATRIX = all_rows()
 
 
 def _all_url_names(patterns=None, prefix="") -> list[str]:
@@ -175,29 +53,30 @@ def test_every_url_has_a_row():
 
 
 @pytest.fixture
-def world(town, area, branch_a, branch_b, member_a, member_b, group_a, secretary_a_user, town_admin_user):
-    from django.core.files.base import ContentFile
-
-    from members.models import RosterImport
+def world(request, town, area, branch_a, branch_b, member_a, member_b, group_a):
     from tests.factories import AreaFactory, PartyGroupFactory
 
-    jobs = []
-    for uploader in (secretary_a_user, town_admin_user):
-        job = RosterImport.objects.create(uploaded_by=uploader, file_name="名册.xlsx", status="rejected")
-        job.error_report.save("report.xlsx", ContentFile(b"PK"), save=True)
-        jobs.append(job.pk)
-
+    # The role fixtures exist before any client logs in, so every user is made first.
+    for fixture in (
+        "town_admin_user",
+        "town_staff_user",
+        "area_head_user",
+        "secretary_a_user",
+        "secretary_b_user",
+        "member_user",
+    ):
+        request.getfixturevalue(fixture)
     other_area = AreaFactory(town=town, name="西片区", code="west")
     branch_b.area = other_area
     branch_b.save()
-    return {
+    base = {
         "branch": (branch_a.pk, branch_b.pk),
         "member": (member_a.pk, member_b.pk),
         "area": (area.pk, other_area.pk),
         "party_group": (group_a.pk, PartyGroupFactory(branch=branch_b).pk),
         "code": (branch_a.code, branch_b.code),
-        "import_job": tuple(jobs),
     }
+    return {**base, **extra_targets(request, base)}
 
 
 def _outcome(response) -> str:
@@ -215,13 +94,10 @@ def _outcome(response) -> str:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(request, role, world):
-    # The role fixtures must exist before any client logs in, so every user is made first.
-    for fixture in ("town_admin_user", "town_staff_user", "area_head_user", "secretary_a_user",
-                    "secretary_b_user", "member_user"):
-        request.getfixturevalue(fixture)
     client = request.getfixturevalue(role)
     wrong = []
-    for (name, method), row in MATRIX.items():
+    # Logging out ends the session, so its row goes last.
+    for (name, method), row in sorted(MATRIX.items(), key=lambda item: item[0] == ("accounts:logout", "post")):
         expected = row.expect[role]
         cases = (
             [(None, expected)]
@@ -248,9 +124,6 @@ def _send(client, method: str, url: str, data: dict):
 @pytest.mark.parametrize("role", ROLES)
 def test_a_method_without_a_row_gets_no_role_in(request, role, world):
     """Every method a role can get through with has a row: the rest answer 405 (or deny, or ask to log in)."""
-    for fixture in ("town_admin_user", "town_staff_user", "area_head_user", "secretary_a_user",
-                    "secretary_b_user", "member_user"):
-        request.getfixturevalue(fixture)
     client = request.getfixturevalue(role)
     targets = {name: row.target for (name, _m), row in MATRIX.items()}
     wrong = []
