@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import User
+from .models import Role, User
 from .scope import Cap, scope_for
 
 
@@ -23,3 +23,25 @@ def users_manageable_by(user) -> QuerySet[User]:
 
 def may_manage_logins(user) -> bool:
     return user.is_active and user.is_staff and scope_for(user).has(Cap.MANAGE_LOGINS)
+
+
+def responsible_users(branch_ids) -> dict[int, list[User]]:
+    """Who is told about a branch's late work: its secretary and the head of its area.
+
+    Three queries whatever the number of branches.
+    """
+    from branches.models import Branch
+
+    branch_ids = set(branch_ids)
+    found: dict[int, list[User]] = {pk: [] for pk in branch_ids}
+    if not branch_ids:
+        return found
+    areas = dict(Branch.objects.filter(pk__in=branch_ids).values_list("pk", "area_id"))
+    for user in User.objects.filter(is_active=True, role=Role.SECRETARY, branch_id__in=branch_ids):
+        found[user.branch_id].append(user)
+    heads: dict[int, list[User]] = {}
+    for user in User.objects.filter(is_active=True, role=Role.AREA_HEAD, area_id__in={a for a in areas.values() if a}):
+        heads.setdefault(user.area_id, []).append(user)
+    for pk, area_id in areas.items():
+        found[pk].extend(heads.get(area_id, []))
+    return found

@@ -5,12 +5,14 @@ from rest_framework.routers import DefaultRouter
 
 from branches.api import register as register_branches
 from members.api import register as register_members
+from notices.api import register as register_notices
 
 # No `.json` suffix twins: one pattern per URL name, one door per resource.
 router = DefaultRouter()
 router.include_format_suffixes = False
 register_branches(router)
 register_members(router)
+register_notices(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

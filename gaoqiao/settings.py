@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "branches",
     "members",
     # features
+    "notices",
     "meetings",
     "disclosure",
     "assessment",
@@ -140,6 +141,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Mail: notices go out through Django's mail backend (console on a laptop).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="高桥党建 <noreply@localhost>")
+
 CELERY_BEAT_SCHEDULE = {
     "roster-imports-expire": {"task": "members.tasks.roster_imports_expire", "schedule": 60 * 60},
 }
