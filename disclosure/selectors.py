@@ -119,9 +119,7 @@ def public_branch_page(code: str) -> PublicBranchPage:
     )
     officers = sorted(
         (
-            PublicOfficer(
-                post=r["post"], name=r["member__name"], photo_url=_photo_url(r["member__photo"])
-            )
+            PublicOfficer(post=r["post"], name=r["member__name"], photo_url=_photo_url(r["member__photo"]))
             for r in officer_rows
         ),
         key=lambda o: _POST_ORDER.get(o.post, 99),
@@ -138,3 +136,59 @@ def _photo_url(name: str) -> str:
         return ""
     return Member._meta.get_field("photo").storage.url(name)
 
+
+# ---------------------------------------------------------------- the register and the sites, scoped
+
+
+def items_visible_to(user):
+    """Register items (every state) in the user's read scope."""
+    from accounts.scope import scope_for
+
+    from .models import Item
+
+    return Item.objects.filter(scope_for(user).read_q("branch__"))
+
+
+def get_item_for_user(user, pk, *, write=False):
+    from accounts.scope import get_object_for_user
+
+    from .models import Item
+
+    return get_object_for_user(Item.objects.select_related("branch", "latest_version"), user, pk, write=write)
+
+
+def items_awaiting_approval(user):
+    from accounts.scope import Cap, scope_for
+
+    from .models import Item
+
+    return Item.objects.filter(scope_for(user).q(Cap.APPROVE, "branch__"), state=Item.State.SUBMITTED)
+
+
+def sites_visible_to(user):
+    from accounts.scope import scope_for
+
+    from .models import Site
+
+    return Site.objects.filter(scope_for(user).read_q("branch__"))
+
+
+def get_site_for_user(user, pk, *, write=False):
+    from accounts.scope import get_object_for_user
+
+    from .models import Site
+
+    return get_object_for_user(Site.objects.select_related("branch"), user, pk, write=write)
+
+
+def may_read_members_only(user, branch_path: str) -> bool:
+    """Members-only items: readers who may read the branch, and members of it (or of a branch below)."""
+    from accounts.scope import Cap, scope_for
+
+    if user is None or not user.is_authenticated:
+        return False
+    scope = scope_for(user)
+    if scope.everything or any(branch_path.startswith(p) for p in scope.paths.get(Cap.READ, ())):
+        return True
+    member_branch = Member.objects.filter(pk=scope.own_member_id).values_list("branch__path", flat=True).first()
+    return bool(member_branch and member_branch.startswith(branch_path))

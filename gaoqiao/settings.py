@@ -152,6 +152,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="高桥党建 <noreply@lo
 
 CELERY_BEAT_SCHEDULE = {
     "roster-imports-expire": {"task": "members.tasks.roster_imports_expire", "schedule": 60 * 60},
+    "disclosure-items-publish-due": {"task": "disclosure.tasks.items_publish_due", "schedule": 60},
 }
 
 REST_FRAMEWORK = {
