@@ -1,15 +1,12 @@
-"""django-import-export frame for the roster: one format, one resource, two import paths.
+"""django-import-export frame for the roster: one format, one resource, one import path.
 
-``MemberResource.import_data`` runs the fast path (``members.roster``) by default:
-the admin preview and confirm call it like any resource. With ``fast=False`` it
-runs django-import-export's own row-by-row import; that path exists for the
-benchmark and for comparison, and validates each row with the same
-``RowCleaner``.
+``MemberResource.import_data`` hands the dataset to ``members.roster`` (the same
+service as the roster page and ``import_members``): the admin preview and confirm
+call it like any resource and get django-import-export's result back.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -21,13 +18,11 @@ from import_export.results import RowResult
 
 from branches.models import Branch
 
-from .models import Member, MemberTransfer, RosterImport
+from .models import Member, RosterImport
 from .roster import (
     HEADERS,
     IMPORT_FIELDS,
     RosterFileError,
-    RowCleaner,
-    allowed_branch_ids_for,
     canonical_header,
     member_row,
     neutralise,
@@ -108,7 +103,7 @@ class MemberResource(resources.ModelResource):
                   "joined_on", "full_member_on", "job", "phone", "address", "standing", "is_floating",
                   "is_lost_contact")
         import_id_fields = ("id_number",)
-        # RowCleaner already applies the model's rules (Member.clean); full_clean would add a query per row.
+        # import_data hands rows to members.roster, which applies the model's rules (Member.clean) itself.
         clean_model_instances = False
         skip_unchanged = True
         report_skipped = True
@@ -117,19 +112,14 @@ class MemberResource(resources.ModelResource):
 
     PREVIEW_ROWS = 1000  # the admin preview lists this many rows; the counts cover all
 
-    def __init__(self, *, user=None, fast: bool = True, **kwargs):
+    def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
-        self.fast = fast
 
-    # -- the fast path ------------------------------------------------------------------
+    # -- import: the roster service ------------------------------------------------------
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
-        if not self.fast:
-            return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
-                                       use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
-                                       rollback_on_validation_errors=True, **kwargs)
         user = kwargs.get("user", self.user)
         result = self.get_result_class()()
         result.diff_headers = list(HEADERS)
@@ -168,56 +158,6 @@ class MemberResource(resources.ModelResource):
         result.total_rows = report.total
         result.roster_report = report
         return result
-
-    # -- django-import-export's row-by-row path, same RowCleaner ---------------------------
-
-    def before_import(self, dataset, **kwargs):
-        self._cleaner = RowCleaner(allowed_branch_ids=allowed_branch_ids_for(kwargs.get("user", self.user)))
-        self._columns = {canonical_header(h): h for h in dataset.headers or [] if canonical_header(h)}
-
-    def before_import_row(self, row, **kwargs):
-        raw = {canonical: row.get(header) for canonical, header in self._columns.items()}
-        values, errors = self._cleaner.clean(raw)
-        if errors:
-            messages: dict[str, list[str]] = {}
-            for header, value, message in errors:
-                messages.setdefault(header, []).append(f"“{shown_value(header, value)}”：{message}")
-            raise ValidationError(messages)
-        row["公民身份号码"] = values["id_number"]
-        row["__values__"] = values
-
-    def get_instance(self, instance_loader, row):
-        return Member.objects.filter(id_number=row["__values__"]["id_number"]).first()
-
-    def import_instance(self, instance, row, **kwargs):
-        instance._roster_old_branch_id = instance.branch_id
-        for name, value in row["__values__"].items():
-            setattr(instance, name, value)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        original = self._original  # kept by get_or_init_instance: skip_diff leaves ``original`` empty
-        if original is None or import_validation_errors:
-            return False
-        return all(getattr(instance, f) == getattr(original, f) for f in row["__values__"])
-
-    def get_or_init_instance(self, instance_loader, row):
-        instance = self.get_instance(instance_loader, row)
-        if instance:
-            self._original = copy.copy(instance)
-            return instance, False
-        self._original = None
-        return self.init_instance(row), True
-
-    def do_instance_save(self, instance, is_create):
-        old_branch = getattr(instance, "_roster_old_branch_id", None)
-        if not is_create and old_branch and old_branch != instance.branch_id:
-            instance.party_group = None
-            instance.save()
-            MemberTransfer.objects.create(member=instance, from_branch_id=old_branch, to_branch_id=instance.branch_id,
-                                          transferred_on=dt.date.today(), reason="名册导入",
-                                          recorded_by=self.user if self.user and self.user.pk else None)
-        else:
-            instance.save()
 
     # -- export: masked unless the user may see personal data, formula-safe ----------------
 
