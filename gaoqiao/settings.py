@@ -8,6 +8,7 @@ project folder and Celery tasks executed eagerly in the web process.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "meetings",
     "disclosure",
     "assessment",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="高桥党建 <noreply@lo
 CELERY_BEAT_SCHEDULE = {
     "roster-imports-expire": {"task": "members.tasks.roster_imports_expire", "schedule": 60 * 60},
     "disclosure-items-publish-due": {"task": "disclosure.tasks.items_publish_due", "schedule": 60},
+    # Missed milestones and monthly key-task targets, flagged each morning.
+    "projects-flag-delays": {
+        "task": "projects.tasks.projects_flag_delays",
+        "schedule": crontab(hour=6, minute=20),
+    },
 }
 
 REST_FRAMEWORK = {
