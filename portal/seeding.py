@@ -6,8 +6,15 @@ steps in that order inside one transaction, so an interrupted run leaves no
 half town. Every step is idempotent: it keys what it makes (codes, unique
 numbers, (branch, period) pairs) and makes nothing on a second run.
 
-Steps share what later steps need through ``ctx.state`` (the core step puts the
-demo towns there) and count what they made with ``ctx.made(key, n, label)``.
+Steps share what later steps need through ``ctx.state`` and count what they made
+with ``ctx.made(key, n, label)``.
+
+The core apps' steps come first: ``branches`` (the tree, areas, party groups;
+puts ``towns`` and ``root`` into ``ctx.state``), ``members`` (members, officer
+posts, group leaders) and ``accounts`` (a login per role). The step ``core``,
+registered here, runs after all three and does nothing itself: a feature app
+registers ``after=("core",)`` and may count on the towns, their members and the
+logins existing.
 """
 
 from __future__ import annotations
@@ -80,6 +87,14 @@ def register(name: str, *, after: tuple[str, ...] = ()) -> Callable:
         return run
 
     return wrap
+
+
+CORE_STEPS = ("branches", "members", "accounts")
+
+
+@register("core", after=CORE_STEPS)
+def core(ctx: SeedContext) -> None:
+    """The milestone feature apps wait for: the towns, their members and the logins exist."""
 
 
 def ordered_steps() -> list[SeedStep]:

@@ -1,4 +1,4 @@
-"""The demo town command: `manage.py seed_demo [--scale N]` (members.demo)."""
+"""The demo town command: `manage.py seed_demo [--scale N]` (the core steps in branches/, members/, accounts/demo.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts.models import Role, User
+from branches.demo import CSV_PATH
 from branches.models import Area, Branch, OfficerPost, PartyGroup
-from members.demo import CSV_PATH
 from members.models import Member
 from members.pii import parse_id_number
-from portal.seeding import DEMO_PASSWORD, DemoSeedError, demo_seed
+from portal.seeding import DEMO_PASSWORD, DemoSeedError, demo_seed, ordered_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,19 @@ def test_scale_two_builds_two_towns_under_a_district_and_refuses_another_scale()
         demo_seed(scale=1)
     with pytest.raises(CommandError, match="--scale 2"):
         call_command("seed_demo", "--scale", "3", stdout=StringIO())
+
+
+def test_core_steps_run_branches_then_members_then_logins_before_core():
+    names = [step.name for step in ordered_steps()]
+    assert names.index("branches") < names.index("members") < names.index("accounts") < names.index("core")
+    # Every feature step waits for the core milestone, directly or through another step.
+    core_and_before = set(names[: names.index("core") + 1])
+    assert core_and_before == {"branches", "members", "accounts", "core"}
+
+
+def test_only_the_branches_step_builds_the_tree_and_hands_on_the_towns():
+    result = demo_seed(only={"branches"})
+
+    assert Branch.objects.count() == 41 and PartyGroup.objects.count() == 115
+    assert not Member.objects.exists() and not User.objects.exists()
+    assert [t.code for t in result.state["towns"]] == ["GQ"] and result.state["root"].code == "GQ"
