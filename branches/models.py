@@ -158,3 +158,11 @@ class OfficerPost(models.Model):
     def is_current(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.term_start <= on and (self.term_end is None or self.term_end >= on)
+
+    @property
+    def rank(self) -> int:
+        """Where the post stands among a branch's officers: in the order of ``Post`` (书记 first)."""
+        return _POST_RANK.get(self.post, len(_POST_RANK))
+
+
+_POST_RANK = {value: i for i, value in enumerate(OfficerPost.Post.values)}

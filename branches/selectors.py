@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.scope import Cap, get_object_for_user, scope_for
 
@@ -42,6 +43,18 @@ def officer_posts_visible_to(user) -> QuerySet[OfficerPost]:
     return OfficerPost.objects.filter(scope_for(user).read_q("branch__")).select_related("branch", "member")
 
 
-def expiring_officer_posts_for(user, within_days: int = 90) -> QuerySet[OfficerPost]:
+EXPIRING_WITHIN_DAYS = 90
+
+
+def expiring_officer_posts_for(user, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[OfficerPost]:
     """Terms ending soon, for town staff to plan the next election."""
     return officer_posts_visible_to(user).expiring(within_days).order_by("term_end")
+
+
+def expiring_terms_for(user, within_days: int = EXPIRING_WITHIN_DAYS) -> list[OfficerPost]:
+    """``expiring_officer_posts_for`` as a list, each post with ``days_left`` until its term ends."""
+    today = timezone.localdate()
+    posts = list(expiring_officer_posts_for(user, within_days))
+    for post in posts:
+        post.days_left = (post.term_end - today).days
+    return posts

@@ -14,7 +14,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("branches/", include("branches.urls")),
+    path("branches/", include("members.branch_urls")),
     path("members/", include("members.urls")),
     path("notices/", include("notices.urls")),
     path("projects/", include("projects.urls")),

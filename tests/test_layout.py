@@ -72,3 +72,29 @@ def test_core_apps_import_no_feature_app_and_no_app_imports_gaoqiao():
         if top != "gaoqiao" and "gaoqiao" in imported and rel != "manage.py":
             wrong.append(f"{rel} imports gaoqiao")
     assert not wrong, "\n".join(wrong)
+
+
+def _imported_modules(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_branches_imports_no_members_module():
+    """Members build on branches, never the other way (models may name ``"members.Member"`` in a string)."""
+    wrong = []
+    for rel, path in _project_modules():
+        if rel.startswith("branches/"):
+            imported = _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+            wrong += [f"{rel} imports {m}" for m in sorted(imported) if m == "members" or m.startswith("members.")]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_branches_check_sees_both_import_forms():
+    code = "import members.models\nfrom members.views import PAGE_SIZE\nfrom members import selectors\n"
+    assert {"members.models", "members.views", "members", "members.selectors"} <= _imported_modules(ast.parse(code))

@@ -1,0 +1,107 @@
+"""Branch pages that show members: the tree with member counts and a branch's roster.
+
+They are served under the ``branches`` namespace (``members.branch_urls``) with
+the URL names ``branches:tree`` and ``branches:detail``; they live here because
+they read members, and branches imports nothing from members.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from accounts.scope import Cap, scope_for
+from branches.models import Branch
+from branches.selectors import (
+    EXPIRING_WITHIN_DAYS,
+    branches_visible_to,
+    expiring_terms_for,
+    get_branch_for_user,
+    officer_posts_visible_to,
+    party_groups_visible_to,
+)
+
+from .filters import RosterFilter
+from .models import LEFT_PARTY_STANDINGS
+from .presenters import display_members
+from .selectors import branch_tree_for, members_visible_to
+from .views import PAGE_SIZE
+
+# How many expiring terms the tree page lists before linking to the full page.
+EXPIRING_ON_TREE = 5
+
+
+@require_safe
+@login_required
+def tree(request):
+    scope = scope_for(request.user)
+    if not scope.has(Cap.READ):
+        # A member login sees its own record only; it has no part of the tree.
+        raise PermissionDenied
+    is_town = scope.has(Cap.OVERVIEW)
+    context = {"roots": branch_tree_for(request.user), "is_town": is_town}
+    if is_town:
+        # Town staff plan elections and conversions from here.
+        expiring = expiring_terms_for(request.user)
+        context.update(
+            expiring=expiring[:EXPIRING_ON_TREE],
+            expiring_count=len(expiring),
+            expiring_within_days=EXPIRING_WITHIN_DAYS,
+            due_count=members_visible_to(request.user).due_for_conversion().count(),
+        )
+    return render(request, "branches/tree.html", context)
+
+
+@require_safe
+@login_required
+def detail(request, pk: int):
+    """A branch and its roster; a committee or general branch lists its whole subtree."""
+    user = request.user
+    branch = get_branch_for_user(user, pk=pk)
+    scope = scope_for(user)
+    # The parent, for the way back up, only if this user may open it.
+    parent = branches_visible_to(user).filter(path=branch.path[: -Branch.steplen]).first() if branch.depth > 1 else None
+
+    # The subtree with member counts, in two queries.
+    nodes = branch_tree_for(user, root=branch)
+    node = nodes[0] if nodes else None
+    has_subtree = bool(node and node.children)
+
+    officers = sorted(
+        officer_posts_visible_to(user).filter(branch=branch).current(), key=lambda p: (p.rank, p.term_start)
+    )
+    party_groups = list(
+        party_groups_visible_to(user)
+        .filter(branch__path__startswith=branch.path)
+        .annotate(n_members=Count("members", filter=~Q(members__standing__in=LEFT_PARTY_STANDINGS)))
+        .order_by("branch__path", "pk")  # creation order: 第一, 第二, 第三…
+    )
+
+    roster = members_visible_to(user).in_subtree(branch).order_by("branch__path", "name", "id")
+    filterset = RosterFilter(
+        request.GET or None,
+        queryset=roster,
+        party_groups=party_groups,
+        group_labels=(lambda g: f"{g.branch.name} · {g.name}") if has_subtree else None,
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    context = {
+        "branch": branch,
+        "parent": parent,
+        "node": node,
+        "children": node.children if node else [],
+        "has_subtree": has_subtree,
+        "officers": officers,
+        "party_groups": party_groups,
+        "filterset": filterset,
+        "filtered": filterset.is_bound and any(filterset.form.data.get(f) for f in filterset.form.fields),
+        "page": page,
+        "members": display_members(user, page.object_list),
+        "can_edit_in_admin": user.is_staff and scope.covers(Cap.WRITE, branch),
+    }
+    return render(request, "branches/detail.html", context)
