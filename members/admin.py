@@ -25,6 +25,8 @@ class MemberAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [MemberResource]
     import_formats = [RosterFormat]
     export_formats = [XLSX, CSV]
+    # An import is recorded once, as a RosterImport (the roster's own log), not as one LogEntry per member.
+    skip_admin_log = True
     list_display = ("name", "gender", "branch", "category", "standing", "masked_id_number", "masked_phone")
     list_filter = ("category", "standing", "gender", "is_floating", "is_lost_contact", "education", "branch__area")
     search_fields = ("name",)
@@ -77,9 +79,6 @@ class MemberAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         # One clear sentence for a file that is no roster, never an exception's name.
         form.add_error("import_file", str(e) if isinstance(e, RosterFileError) else "无法读取该文件，请上传 .xlsx、.xls 或 .csv 名册")
-
-    def generate_log_entries(self, result, request):
-        pass  # an import is recorded once as a RosterImport, not as one LogEntry per member
 
     def add_success_message(self, result, request):
         report = getattr(result, "roster_report", None)

@@ -16,8 +16,22 @@ from .models import Member, MemberTransfer
 _NOT_BY_UPDATE = {"branch", "branch_id", "id", "pk"}
 
 
-def member_create(**fields: Any) -> Member:
-    member = Member(**fields)
+def member_create(
+    *,
+    name: str,
+    id_number: str,
+    branch: Branch,
+    joined_on: dt.date,
+    category: str = Member.Category.FULL,
+    **details: Any,
+) -> Member:
+    """A new member: the required roster fields by name, any other ``Member`` field in ``details``.
+
+    ``gender`` and ``birth_date`` follow from the ID number when not given; ``full_clean`` checks the rest.
+    """
+    member = Member(
+        name=name, id_number=id_number, branch=branch, joined_on=joined_on, category=category, **details
+    )
     member.full_clean()
     member.save()
     return member

@@ -98,3 +98,19 @@ def test_branches_imports_no_members_module():
 def test_the_branches_check_sees_both_import_forms():
     code = "import members.models\nfrom members.views import PAGE_SIZE\nfrom members import selectors\n"
     assert {"members.models", "members.views", "members", "members.selectors"} <= _imported_modules(ast.parse(code))
+
+
+MAX_MODULE_LINES = 500
+NOT_COUNTED = {".venv", "tests", "migrations", "node_modules", "staticfiles", "media", ".git"}
+
+
+def test_no_module_outside_tests_and_migrations_is_over_500_lines():
+    long = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if NOT_COUNTED & set(rel.parts):
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())  # the whole file: docstrings, blanks, all
+        if lines > MAX_MODULE_LINES:
+            long.append(f"{rel.as_posix()}: {lines} lines")
+    assert not long, f"split these into a package of modules under {MAX_MODULE_LINES} lines each:\n" + "\n".join(long)

@@ -33,7 +33,7 @@ def roster_imports_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:
             expired += 1
     reports = 0
     for job in RosterImport.objects.exclude(error_report="").filter(finished_at__lt=now - ERROR_REPORTS_KEPT):
-        job.error_report.delete(save=False)
-        RosterImport.objects.filter(pk=job.pk).update(error_report="")
-        reports += 1
+        if RosterImport.objects.filter(pk=job.pk, error_report=job.error_report.name).update(error_report=""):
+            job.error_report.delete(save=False)
+            reports += 1
     return expired, reports

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from members.models import Member, MemberTransfer
 from members.pii import make_id_number
+from tests.factories import MemberFactory
 
 LIST = reverse("api:members-list")
 
@@ -117,9 +118,28 @@ def test_member_sees_own_record_only(member, member_a, member_b):
     assert rows[0]["phone"] == "13812345678"
 
 
-@pytest.mark.parametrize("filter_", [{"category": "probationary"}, {"standing": "normal"}])
-def test_filters_apply(town_admin, member_a, filter_):
-    rows = town_admin.get(LIST, filter_).json()["results"]
+@pytest.mark.parametrize(
+    "filter_, matching, other",
+    [
+        (
+            {"category": "probationary"},
+            {"category": Member.Category.PROBATIONARY, "full_member_on": None},
+            {"category": Member.Category.FULL},
+        ),
+        (
+            {"standing": "normal"},
+            {"standing": Member.Standing.NORMAL},
+            {"standing": Member.Standing.SUSPENDED, "standing_since": dt.date(2024, 1, 1)},
+        ),
+    ],
+)
+def test_filters_apply(town_admin, branch_a, filter_, matching, other):
+    MemberFactory(branch=branch_a, name="符合", **matching)
+    MemberFactory(branch=branch_a, name="不符合", **other)
+    response = town_admin.get(LIST, filter_)
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert [r["name"] for r in rows] == ["符合"]
     assert all(r[k] == v for r in rows for k, v in filter_.items())
 
 

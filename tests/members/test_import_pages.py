@@ -6,12 +6,14 @@ import io
 import os
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from members.models import Member, RosterImport
 from members.roster import roster_import_job_run
+from tests.concurrently import at_once
 
 from .roster_files import csv_bytes, last_job, person, snapshot, xlsx_bytes
 
@@ -25,40 +27,49 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def on_commit(request):
-    """Run the on_commit callbacks (the queued task) as the request's transaction would."""
-    global _capture
+def committing(request):
+    """A function running a request as its transaction would commit: the on_commit callbacks
+    (the queued task) run in-process. On a transactional database or a real broker the request
+    commits for real, and the function just calls it."""
     from gaoqiao.celery import app
 
     eager = app.conf.CELERY_TASK_ALWAYS_EAGER
     if "transactional_db" in request.fixturenames or request.node.get_closest_marker("redis"):
-        _capture = None
+
+        def run(call):
+            return call()
+
     else:
-        _capture = request.getfixturevalue("django_capture_on_commit_callbacks")
+        capture = request.getfixturevalue("django_capture_on_commit_callbacks")
         app.conf.CELERY_TASK_ALWAYS_EAGER = True  # these tests run the task in-process, even where REDIS_URL is set
-    yield
+
+        def run(call):
+            with capture(execute=True):
+                return call()
+
+    yield run
     app.conf.CELERY_TASK_ALWAYS_EAGER = eager
 
 
-_capture = None
+@pytest.fixture
+def upload(committing):
+    def post(client, name: str, data: bytes):
+        return committing(
+            lambda: client.post(reverse("members:roster-import"), {"file": SimpleUploadedFile(name, data)})
+        )
+
+    return post
 
 
-def _committing(call):
-    if _capture is None:
-        return call()
-    with _capture(execute=True):
-        return call()
+@pytest.fixture
+def confirm(committing):
+    def post(client, job):
+        return committing(lambda: client.post(reverse("members:roster-import-confirm", args=[job.pk])))
+
+    return post
 
 
-def upload(client, name: str, data: bytes):
-    return _committing(lambda: client.post(reverse("members:roster-import"), {"file": SimpleUploadedFile(name, data)}))
-
-
-def confirm(client, job):
-    return _committing(lambda: client.post(reverse("members:roster-import-confirm", args=[job.pk])))
-
-
-def test_town_admin_checks_then_confirms_and_the_file_is_removed(town_admin, branch_a, branch_b):
+def test_town_admin_checks_then_confirms_and_the_file_is_removed(town_admin, branch_a, branch_b, upload, confirm):
     rows = [person(1, branch=branch_a.name), person(2, branch=branch_b.name)]
     response = upload(town_admin, "名册.xlsx", xlsx_bytes(rows))
     job = last_job()
@@ -81,7 +92,7 @@ def test_town_admin_checks_then_confirms_and_the_file_is_removed(town_admin, bra
     assert Member.objects.filter(name__startswith="测试").count() == 2
 
 
-def test_bad_file_is_rejected_with_a_downloadable_report(town_admin, branch_a):
+def test_bad_file_is_rejected_with_a_downloadable_report(town_admin, branch_a, upload, confirm):
     rows = [person(1, branch=branch_a.name), person(2, branch="无此党支部"), person(3, branch=branch_a.name, 入党日期="x")]
     before = snapshot()
     upload(town_admin, "bad.csv", csv_bytes(rows, encoding="gb18030"))
@@ -101,25 +112,25 @@ def test_bad_file_is_rejected_with_a_downloadable_report(town_admin, branch_a):
     assert snapshot() == before
 
 
-def test_not_a_spreadsheet_gets_one_message_on_the_page(town_admin):
+def test_not_a_spreadsheet_gets_one_message_on_the_page(town_admin, upload):
     upload(town_admin, "photo.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     job = last_job()
     assert job.status == RosterImport.Status.FAILED
     assert "不是有效的 Excel/WPS 表格" in job.message
 
 
-def test_wrong_extension_and_empty_file_are_refused_by_the_form(town_admin):
+def test_wrong_extension_and_empty_file_are_refused_by_the_form(town_admin, upload):
     assert "请上传 .xlsx、.xls 或 .csv 文件" in upload(town_admin, "x.pdf", b"%PDF").content.decode()
     assert RosterImport.objects.count() == 0
 
 
-def test_too_large_upload_is_refused(town_admin, settings):
+def test_too_large_upload_is_refused(town_admin, settings, upload):
     settings.ROSTER_IMPORT_MAX_BYTES = 100
     assert "文件太大" in upload(town_admin, "big.csv", b"x" * 500).content.decode()
     assert RosterImport.objects.count() == 0
 
 
-def test_progress_endpoint_survives_a_reload(town_admin, branch_a):
+def test_progress_endpoint_survives_a_reload(town_admin, branch_a, upload):
     upload(town_admin, "p.xlsx", xlsx_bytes([person(1, branch=branch_a.name)]))
     job = last_job()
     state = town_admin.get(reverse("members:roster-import-progress", args=[job.pk])).json()
@@ -129,7 +140,7 @@ def test_progress_endpoint_survives_a_reload(town_admin, branch_a):
     assert "p.xlsx" in town_admin.get(reverse("members:roster-import")).content.decode()
 
 
-def test_a_job_is_seen_only_by_its_uploader(town_admin, secretary_a, branch_a):
+def test_a_job_is_seen_only_by_its_uploader(town_admin, secretary_a, branch_a, upload):
     upload(town_admin, "p.xlsx", xlsx_bytes([person(1, branch=branch_a.name)]))
     job = last_job()
     for name in ("roster-import-status", "roster-import-progress"):
@@ -143,7 +154,7 @@ def test_users_without_write_scope_cannot_open_the_import_page(area_head, member
     assert anonymous.get(reverse("members:roster-import")).status_code == 302
 
 
-def test_secretary_page_import_refuses_other_branch(secretary_a, branch_a, branch_b):
+def test_secretary_page_import_refuses_other_branch(secretary_a, branch_a, branch_b, upload):
     before = snapshot()
     upload(secretary_a, "s.xlsx", xlsx_bytes([person(1, branch=branch_a.name), person(2, branch=branch_b.name)]))
     job = last_job()
@@ -153,12 +164,31 @@ def test_secretary_page_import_refuses_other_branch(secretary_a, branch_a, branc
     assert snapshot() == before
 
 
-def test_running_the_task_twice_is_safe(town_admin, branch_a):
+def test_running_the_task_twice_is_safe(town_admin, branch_a, upload, confirm):
     upload(town_admin, "p.xlsx", xlsx_bytes([person(1, branch=branch_a.name)]))
     job = last_job()
     confirm(town_admin, job)
     assert roster_import_job_run(job_id=job.pk) is None  # nothing left to claim
     assert Member.objects.filter(name="测试1号").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_given_one_job_at_once_import_it_once(town_admin_user, branch_a):
+    data = xlsx_bytes([person(n, branch=branch_a.name) for n in range(1, 4)])
+    job = RosterImport(
+        source=RosterImport.Source.PAGE, uploaded_by=town_admin_user, file_name="p.xlsx", file_size=len(data),
+        dry_run=False, status=RosterImport.Status.QUEUED,
+    )
+    job.file.save("upload.xlsx", ContentFile(data), save=False)
+    job.save()
+
+    results = at_once(lambda: roster_import_job_run(job_id=job.pk))
+
+    assert sum(result is not None for result in results) == 1  # one claimed it, the other found nothing to do
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (RosterImport.Status.DONE, 3)
+    assert Member.objects.filter(branch=branch_a).count() == 3
 
 
 # ---------------------------------------------------------------- admin: django-import-export's preview and confirm
@@ -218,7 +248,9 @@ def _close_worker_connections():
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_large_file_is_imported_by_a_celery_worker_through_redis(settings, town_admin_user, branch_a, tmp_path):
+def test_large_file_is_imported_by_a_celery_worker_through_redis(
+    settings, town_admin_user, branch_a, tmp_path, upload, confirm
+):
     from celery.contrib.testing.worker import start_worker
     from django.test import Client
 

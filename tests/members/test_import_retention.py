@@ -1,12 +1,14 @@
 import datetime as dt
 import os
 
+import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from members.models import RosterImport
 from members.roster import roster_imports_expire
 from members.tasks import roster_imports_expire as expire_task
+from tests.concurrently import at_once
 
 
 def _job(status, finished_days_ago, *, with_report=False):
@@ -44,3 +46,17 @@ def test_running_it_twice_changes_nothing_more(db):
     _job(RosterImport.Status.CHECKED, 2)
     expire_task.apply()  # the beat task, run here whatever the broker
     assert roster_imports_expire() == (0, 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_expire_each_job_once():
+    stale = [_job(RosterImport.Status.CHECKED, 2, with_report=False) for _ in range(5)]
+    old_reports = [_job(RosterImport.Status.REJECTED, 8, with_report=True) for _ in range(5)]
+
+    results = at_once(roster_imports_expire)
+
+    assert sum(expired for expired, _ in results) == 5
+    assert sum(reports for _, reports in results) == 5
+    assert RosterImport.objects.filter(pk__in=[j.pk for j in stale], status=RosterImport.Status.EXPIRED).count() == 5
+    assert not RosterImport.objects.filter(pk__in=[j.pk for j in old_reports]).exclude(error_report="").exists()

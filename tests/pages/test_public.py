@@ -6,6 +6,13 @@ from members.pii import mask_id_number, mask_phone
 from tests.factories import BranchFactory, MemberFactory, OfficerPostFactory, PartyGroupFactory
 
 
+def _ok(client, url):
+    """The page as a visitor gets it; a test reading an error page would prove nothing."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
 def _personal_values(members):
     for m in members:
         yield from (m.id_number, m.phone, m.address, mask_id_number(m.id_number), mask_phone(m.phone))
@@ -25,7 +32,8 @@ def test_public_index_lists_active_branches_without_login(anonymous, branch_a, b
 
 
 def test_public_pages_have_no_private_nav(anonymous, branch_a):
-    html = anonymous.get(reverse("public:branch", args=[branch_a.code])).content.decode()
+    html = _ok(anonymous, reverse("public:branch", args=[branch_a.code])).content.decode()
+    assert branch_a.name in html
     assert reverse("branches:tree") not in html
     assert reverse("accounts:logout") not in html
     assert "/admin/" not in html
@@ -51,14 +59,14 @@ def test_public_pages_never_show_personal_data(anonymous, town, branch_a, branch
     members = [member_a, member_b] + [p.member for p in posts]
     pages = [reverse("public:index")] + [reverse("public:branch", args=[b.code]) for b in (town, branch_a, branch_b)]
     for url in pages:
-        html = anonymous.get(url).content.decode()
+        html = _ok(anonymous, url).content.decode()
         for value in _personal_values(members):
             assert value not in html, (url, value)
 
 
 def test_public_branch_page_hides_no_member_objects_in_context(anonymous, branch_a):
     OfficerPostFactory(branch=branch_a)
-    response = anonymous.get(reverse("public:branch", args=[branch_a.code]))
+    response = _ok(anonymous, reverse("public:branch", args=[branch_a.code]))
     from members.models import Member
 
     for ctx in response.context:
@@ -77,4 +85,4 @@ def test_public_branch_counts_members_in_good_standing(anonymous, branch_a):
 
     MemberFactory.create_batch(4, branch=branch_a)
     MemberFactory(branch=branch_a, standing=Member.Standing.EXPELLED)
-    assert anonymous.get(reverse("public:branch", args=[branch_a.code])).context["page"].member_count == 4
+    assert _ok(anonymous, reverse("public:branch", args=[branch_a.code])).context["page"].member_count == 4
