@@ -160,6 +160,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.projects_flag_delays",
         "schedule": crontab(hour=6, minute=20),
     },
+    # Daily: overdue rectification items flagged (and closed once fixed).
+    "assessment-rectifications-overdue": {
+        "task": "assessment.tasks.rectifications_flag_overdue",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # The first week after a quarter ends: its briefing compiled for every town (a ready one is left alone).
+    "assessment-briefings": {
+        "task": "assessment.tasks.briefings_compile_due",
+        "schedule": crontab(hour=3, minute=0, day_of_month="1-7", month_of_year="1,4,7,10"),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("notices/", include("notices.urls")),
     path("projects/", include("projects.urls")),
+    path("assessment/", include("assessment.urls")),
     path("public/", include("disclosure.public_urls")),
     path("api/", include(("gaoqiao.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),

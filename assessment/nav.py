@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.scope import Cap
+from portal.nav import NavLink, register
+
+
+@register
+def assessment_links(request, scope):
+    if scope.has(Cap.OVERVIEW):
+        yield NavLink(_("考核概览"), reverse("assessment:dashboard"), order=2)
+    if scope.has(Cap.INSPECT):
+        yield NavLink(_("月度督查"), reverse("assessment:inspections"), order=40)
+    if scope.has(Cap.READ):
+        yield NavLink(_("整改"), reverse("assessment:rectifications"), order=41)
+        yield NavLink(_("季度考核"), reverse("assessment:scores"), order=42)
+    if scope.has(Cap.READ) or scope.own_member_id:
+        yield NavLink(_("锋领指数"), reverse("assessment:points"), order=43)
+        yield NavLink(_("民主评议"), reverse("assessment:appraisals"), order=44)

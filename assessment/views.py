@@ -1,0 +1,233 @@
+"""Pages for inspections, rectification, pioneer points and appraisal (phone first)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.scope import Cap, scope_for
+from members.models import Member
+from members.selectors import members_writable_by
+
+from . import services
+from .forms import GradeForm, InspectionForm, PointEntryForm, RectificationActForm, SelfAssessmentForm
+from .models import Appraisal, Rectification
+from .selectors import (
+    appraisals_visible_to,
+    current_standard,
+    get_inspection_for_user,
+    get_rectification_for_user,
+    inspectable_units,
+    inspections_visible_to,
+    may_answer,
+    may_verify,
+    point_entries_visible_to,
+    rectifications_visible_to,
+)
+
+PAGE_SIZE = 30
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_safe
+@login_required
+def inspection_list(request):
+    scope = scope_for(request.user)
+    if not scope.has(Cap.READ):
+        raise PermissionDenied
+    qs = inspections_visible_to(request.user).order_by("-month", "branch__path")
+    return render(request, "assessment/inspection_list.html",
+                  {"page": _page(request, qs), "can_inspect": scope.has(Cap.INSPECT)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def inspection_new(request):
+    units = inspectable_units(request.user)
+    if not scope_for(request.user).has(Cap.INSPECT):
+        raise PermissionDenied
+    standard = current_standard(timezone.localdate().year)
+    if standard is None:
+        return render(request, "assessment/no_standard.html")
+    form = InspectionForm(request.POST or None, request.FILES or None, units=units, standard=standard,
+                          initial={"branch": request.GET.get("branch")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_record(
+                branch=form.cleaned_data["branch"], month=form.cleaned_data["month"], standard=standard,
+                inspector=request.user, scores=form.scores(), inspected_on=form.cleaned_data["inspected_on"],
+                note=form.cleaned_data["note"], findings=form.findings(),
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"已保存 {inspection.branch.name} {inspection.month:%Y年%m月} 的督查结果")
+            return redirect("assessment:inspection-detail", pk=inspection.pk)
+    return render(request, "assessment/inspection_form.html", {"form": form, "standard": standard})
+
+
+@require_safe
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_inspection_for_user(request.user, pk)
+    scores = inspection.scores.select_related("item").order_by("item__order")
+    return render(request, "assessment/inspection_detail.html", {
+        "inspection": inspection, "scores": scores, "findings": inspection.findings.all(),
+        "can_inspect": scope_for(request.user).covers(Cap.INSPECT, inspection.branch),
+    })
+
+
+@require_safe
+@login_required
+def rectification_list(request):
+    if not scope_for(request.user).has(Cap.READ):
+        raise PermissionDenied
+    qs = rectifications_visible_to(request.user)
+    status = request.GET.get("status")
+    if status in Rectification.Status.values:
+        qs = qs.filter(status=status)
+    elif status == "overdue":
+        qs = qs.filter(pk__in=services.overdue_rectifications(timezone.localdate()))
+    return render(request, "assessment/rectification_list.html", {
+        "page": _page(request, qs), "status": status, "statuses": Rectification.Status.choices,
+        "today": timezone.localdate(),
+    })
+
+
+@require_safe
+@login_required
+def rectification_detail(request, pk: int):
+    rect = get_rectification_for_user(request.user, pk)
+    return _rectification_page(request, rect, RectificationActForm())
+
+
+def _rectification_page(request, rect, form, status=200):
+    return render(request, "assessment/rectification_detail.html", {
+        "rect": rect, "form": form, "events": rect.events.select_related("by"),
+        "may_answer": may_answer(request.user, rect), "may_verify": may_verify(request.user, rect),
+        "overdue": rect.status in ("open", "explained") and rect.deadline < timezone.localdate(),
+    }, status=status)
+
+
+@require_POST
+@login_required
+def rectification_act(request, pk: int):
+    rect = get_rectification_for_user(request.user, pk)
+    form = RectificationActForm(request.POST)
+    if not form.is_valid():
+        return _rectification_page(request, rect, form, status=400)
+    d, user = form.cleaned_data, request.user
+    steps = {
+        "explain": lambda: services.rectification_explain(rectification=rect, by=user, cause=d["cause"],
+                                                          measures=d["measures"]),
+        "fix": lambda: services.rectification_fix(rectification=rect, by=user, result=d["result"]),
+        "verify": lambda: services.rectification_verify(rectification=rect, by=user, note=d["note"]),
+        "reopen": lambda: services.rectification_reopen(rectification=rect, by=user, note=d["note"],
+                                                        deadline=d["deadline"]),
+    }
+    try:
+        steps[d["action"]]()
+    except ValidationError as exc:
+        _errors(form, exc)
+        return _rectification_page(request, rect, form, status=400)
+    messages.success(request, "已保存")
+    return redirect("assessment:rectification-detail", pk=rect.pk)
+
+
+@require_safe
+@login_required
+def points(request):
+    """A member's own ledger; a secretary's view of their branch's totals."""
+    scope = scope_for(request.user)
+    own = point_entries_visible_to(request.user).filter(member_id=scope.own_member_id) if scope.own_member_id else None
+    ranking = None
+    if scope.has(Cap.READ):
+        ranking = (point_entries_visible_to(request.user).filter(on__year=timezone.localdate().year)
+                   .values("member_id", "member__name", "branch__name").annotate(total=Sum("points"))
+                   .order_by("-total", "member__name"))
+    if own is None and ranking is None:
+        raise PermissionDenied
+    return render(request, "assessment/points.html", {
+        "own": own, "own_total": own.aggregate(t=Sum("points"))["t"] if own is not None else None,
+        "ranking": _page(request, ranking) if ranking is not None else None,
+        "can_add": scope.has(Cap.WRITE),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def point_add(request):
+    members = members_writable_by(request.user).filter(standing=Member.Standing.NORMAL).order_by("name")
+    if not scope_for(request.user).has(Cap.WRITE):
+        raise PermissionDenied
+    form = PointEntryForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.point_entry_add(member=d["member"], kind=d["kind"], points=d["points"], reason=d["reason"],
+                                     on=d["on"], by=request.user)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"已为 {d['member'].name} 记录 {d['points']} 分")
+            return redirect("assessment:points")
+    return render(request, "assessment/point_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def appraisals(request):
+    """This year's appraisal: a member writes their self-assessment; a secretary records tallies and grades."""
+    scope = scope_for(request.user)
+    year = timezone.localdate().year
+    own = None
+    self_form = None
+    if scope.own_member_id:
+        own = Appraisal.objects.filter(member_id=scope.own_member_id, year=year).first()
+        self_form = SelfAssessmentForm(initial={"self_assessment": own.self_assessment if own else ""})
+    grade_form = GradeForm(members=members_writable_by(request.user)) if scope.has(Cap.WRITE) else None
+    if not (own or self_form or scope.has(Cap.READ)):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "self" and self_form is not None:
+                self_form = SelfAssessmentForm(request.POST)
+                if self_form.is_valid():
+                    services.appraisal_self_assess(member=Member.objects.get(pk=scope.own_member_id), year=year,
+                                                   text=self_form.cleaned_data["self_assessment"], by=request.user)
+                    messages.success(request, "自我评价已提交")
+                    return redirect("assessment:appraisals")
+            elif request.POST.get("form") == "grade" and grade_form is not None:
+                grade_form = GradeForm(request.POST, members=members_writable_by(request.user))
+                if grade_form.is_valid():
+                    d = grade_form.cleaned_data
+                    services.appraisal_grade(member=d["member"], year=year, grade=d["grade"], by=request.user,
+                                             votes=grade_form.votes())
+                    messages.success(request, f"已评定 {d['member'].name} 的等次")
+                    return redirect("assessment:appraisals")
+            else:
+                raise PermissionDenied
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    listing = appraisals_visible_to(request.user).filter(year=year) if scope.has(Cap.READ) else None
+    return render(request, "assessment/appraisals.html", {
+        "year": year, "own": own, "self_form": self_form, "grade_form": grade_form,
+        "page": _page(request, listing.order_by("branch__path", "member__name")) if listing is not None else None,
+    }, status=400 if request.method == "POST" else 200)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from assessment import briefing, scoring, services
+from assessment.models import Briefing, CatchUpPlan, QuarterScore
+
+from .conftest import scores_at
+
+
+def _inspect(standard, branch, inspector, percent, months=(7, 8, 9)):
+    for m in months:
+        services.inspection_record(branch=branch, month=dt.date(2026, m, 1), standard=standard, inspector=inspector,
+                                   scores=scores_at(standard, percent), inspected_on=dt.date(2026, m, 12))
+
+
+def _external(branch, quarter, value, by):
+    scoring.external_score_set(branch=branch, quarter=quarter, departments=Decimal(value), appraisal=Decimal(value),
+                               by=by)
+
+
+@pytest.fixture
+def scored_town(town, branch_a, branch_b, standard, town_admin_user):
+    _inspect(standard, branch_a, town_admin_user, 95)
+    _inspect(standard, branch_b, town_admin_user, 62)
+    for b, v in ((branch_a, 92), (branch_b, 60)):
+        _external(b, "2026Q2", v, town_admin_user)
+        _external(b, "2026Q3", v, town_admin_user)
+    return town
+
+
+def _stars(branch, quarter="2026Q3"):
+    return QuarterScore.objects.get(branch=branch, quarter=quarter)
+
+
+def test_stars_move_with_the_inputs_and_stop_once_published(
+    scored_town, branch_a, branch_b, standard, town_admin_user
+):
+    scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q2")  # no inspections in Q2
+    q2_b = _stars(branch_b, "2026Q2")
+    scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")
+    a, b = _stars(branch_a), _stars(branch_b)
+    assert (a.rank, b.rank) == (1, 2)
+    assert a.stars == 5 and a.total >= Decimal("90")
+    # branch_b's total is about 61 (2 stars' band) and it starts from its Q2 stars.
+    assert b.previous_stars == q2_b.stars
+    assert CatchUpPlan.objects.filter(branch=branch_b, quarter="2026Q3").exists()
+    assert not CatchUpPlan.objects.filter(branch=branch_a, quarter="2026Q3").exists()
+    before = b.stars
+
+    # The inputs change: branch_b put things right and the departments rate it well → it moves up one star.
+    _inspect(standard, branch_b, town_admin_user, 100)
+    _external(branch_b, "2026Q3", 100, town_admin_user)
+    scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")
+    b = _stars(branch_b)
+    assert b.stars == before + 1
+    assert b.total > Decimal("95")
+
+    # Published: the quarter's scores lock; new inputs change nothing and recomputing is refused.
+    brief = briefing.briefing_compile_quarter(organisation=scored_town, quarter="2026Q3")
+    briefing.briefing_publish(briefing=brief, by=town_admin_user)
+    assert QuarterScore.objects.filter(quarter="2026Q3", locked=False).count() == 0
+    frozen = {s.branch_id: (s.total, s.stars, s.rank) for s in QuarterScore.objects.filter(quarter="2026Q3")}
+    _inspect(standard, branch_b, town_admin_user, 10)
+    with pytest.raises(scoring.ScoresLocked):
+        _external(branch_b, "2026Q3", 0, town_admin_user)
+    with pytest.raises(scoring.ScoresLocked):
+        scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")
+    with pytest.raises(briefing.BriefingPublished):
+        briefing.briefing_compile_quarter(organisation=scored_town, quarter="2026Q3")
+    assert {s.branch_id: (s.total, s.stars, s.rank) for s in QuarterScore.objects.filter(quarter="2026Q3")} == frozen
+    assert Briefing.objects.filter(quarter="2026Q3").count() == 1
+
+
+def test_stars_move_one_step_a_quarter():
+    assert scoring.next_stars(None, 4) == 4
+    assert scoring.next_stars(2, 5) == 3
+    assert scoring.next_stars(5, 1) == 4
+    assert scoring.next_stars(3, 3) == 3
+
+
+def test_unknown_parts_share_their_weight():
+    weight = {"inspection": Decimal(25), "departments": Decimal(10), "compliance": Decimal(25)}
+    assert scoring.weighted_total({"inspection": 80.0, "departments": 100.0, "compliance": None}, weight) == Decimal(
+        "85.7"
+    )
