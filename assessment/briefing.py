@@ -30,8 +30,11 @@ from . import report, scoring
 from .models import Briefing
 from .selectors import may_publish_briefing, units_of
 
-FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 STALE_AFTER = dt.timedelta(minutes=15)
 B = Briefing.Status
 
@@ -57,8 +60,9 @@ def file_path(briefing: Briefing, fmt: str) -> Path | None:
 
 def briefing_request(*, organisation: Branch, quarter: str, by=None) -> Briefing:
     """Ask for the quarter's briefing to be (re)compiled; the work runs in Celery after commit."""
-    briefing, _created = Briefing.objects.get_or_create(organisation=organisation, quarter=quarter,
-                                                        defaults={"requested_by": by})
+    briefing, _created = Briefing.objects.get_or_create(
+        organisation=organisation, quarter=quarter, defaults={"requested_by": by}
+    )
     if briefing.status == B.PUBLISHED:
         raise BriefingPublished(_("%(q)s 的季度通报已发布，不能再重新编制") % {"q": quarter})
     if briefing.status != B.COMPILING:
@@ -149,8 +153,9 @@ def _remove_orphans(briefing_id: int) -> None:
 
 def briefing_compile_quarter(*, organisation: Branch, quarter: str, by=None) -> Briefing:
     """What the command and the beat task run: the quarter's briefing, compiled here and now."""
-    briefing, _created = Briefing.objects.get_or_create(organisation=organisation, quarter=quarter,
-                                                        defaults={"requested_by": by})
+    briefing, _created = Briefing.objects.get_or_create(
+        organisation=organisation, quarter=quarter, defaults={"requested_by": by}
+    )
     return briefing_compile(briefing_id=briefing.pk)
 
 
@@ -189,4 +194,3 @@ def compile_due(*, today: dt.date | None = None) -> list[Briefing]:
             continue
         done.append(briefing_compile_quarter(organisation=town, quarter=quarter))
     return done
-

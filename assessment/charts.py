@@ -42,8 +42,9 @@ def bar_chart(
     return "".join(parts)
 
 
-def column_chart(labels: list[str], series: list[tuple[str, list[float], str]], *, title: str,
-                 width: int = 640, height: int = 240) -> str:
+def column_chart(
+    labels: list[str], series: list[tuple[str, list[float], str]], *, title: str, width: int = 640, height: int = 240
+) -> str:
     """Vertical columns, grouped per label, one colour per series, with a legend."""
     top, bottom, left = 40, 30, 40
     plot_h = height - top - bottom
@@ -59,8 +60,10 @@ def column_chart(labels: list[str], series: list[tuple[str, list[float], str]], 
     ]
     for s, (name, _vs, colour) in enumerate(series):
         x = width - 10 - (len(series) - s) * 110
-        parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{x + 16}" y="19" font-size="12">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="19" font-size="12">{escape(name)}</text>'
+        )
     for i, label in enumerate(labels):
         gx = left + i * group_w + group_w * 0.15
         for s, (_name, values, colour) in enumerate(series):
@@ -72,7 +75,9 @@ def column_chart(labels: list[str], series: list[tuple[str, list[float], str]], 
                 f'fill="{colour}"/><text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 4:.1f}" font-size="11" '
                 f'text-anchor="middle">{value:g}</text>'
             )
-        parts.append(f'<text x="{left + (i + 0.5) * group_w:.1f}" y="{height - 10}" font-size="12" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{left + (i + 0.5) * group_w:.1f}" y="{height - 10}" font-size="12" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

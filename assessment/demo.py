@@ -54,7 +54,9 @@ def _months(ctx: SeedContext) -> tuple[str, str, list[dt.date]]:
     last = last_full_quarter(ctx.today)
     prev = previous_quarter(last)
     months = quarter_months(prev) + quarter_months(last)
-    current = [m for m in quarter_months(last_full_quarter(ctx.today + dt.timedelta(days=92))) if m < ctx.today.replace(day=1)]
+    current = [
+        m for m in quarter_months(last_full_quarter(ctx.today + dt.timedelta(days=92))) if m < ctx.today.replace(day=1)
+    ]
     return prev, last, months + current
 
 
@@ -104,9 +106,15 @@ def _seed_town(ctx, town, standard, items, months, quarters) -> None:
                 share = min(1.0, max(0.0, rng.gauss(quality, 0.12)))
                 per_item.append((item, (item.points * Decimal(str(share))).quantize(Decimal("0.5"))))
             day = month.replace(day=min(25, 8 + rng.randrange(15)))
-            inspection = Inspection(branch=unit, month=month, standard=standard, inspector=inspector,
-                                    inspected_on=min(day, ctx.today), score=sum(s for _i, s in per_item),
-                                    full_marks=full)
+            inspection = Inspection(
+                branch=unit,
+                month=month,
+                standard=standard,
+                inspector=inspector,
+                inspected_on=min(day, ctx.today),
+                score=sum(s for _i, s in per_item),
+                full_marks=full,
+            )
             inspections.append(inspection)
             score_rows.append(per_item)
             worst = min(per_item, key=lambda p: p[1] / p[0].points)
@@ -114,8 +122,11 @@ def _seed_town(ctx, town, standard, items, months, quarters) -> None:
                 findings.append((inspection, worst[0], rng.random(), inspector))
     Inspection.objects.bulk_create(inspections, batch_size=2000)
     InspectionScore.objects.bulk_create(
-        [InspectionScore(inspection=insp, item=item, score=score)
-         for insp, per_item in zip(inspections, score_rows, strict=True) for item, score in per_item],
+        [
+            InspectionScore(inspection=insp, item=item, score=score)
+            for insp, per_item in zip(inspections, score_rows, strict=True)
+            for item, score in per_item
+        ],
         batch_size=5000,
     )
     ctx.made("assessment_inspections", len(inspections), "月度督查")
@@ -123,14 +134,22 @@ def _seed_town(ctx, town, standard, items, months, quarters) -> None:
     today = ctx.today
     for inspection, item, roll, inspector in findings:
         deadline = inspection.inspected_on + dt.timedelta(days=15)
-        rect = Rectification(branch=inspection.branch, inspection=inspection, item=item,
-                             finding=FINDINGS.get(item.area_of_work, "%s月督查发现问题") % inspection.month.month,
-                             deadline=deadline, opened_by=inspector)
+        rect = Rectification(
+            branch=inspection.branch,
+            inspection=inspection,
+            item=item,
+            finding=FINDINGS.get(item.area_of_work, "%s月督查发现问题") % inspection.month.month,
+            deadline=deadline,
+            opened_by=inspector,
+        )
         if deadline < today - dt.timedelta(days=20) and roll < 0.8 or roll < 0.3:
             late = roll > 0.65
             fixed_on = deadline + dt.timedelta(days=6 if late else -3)
-            rect.status = Rectification.Status.VERIFIED if fixed_on < today - dt.timedelta(days=5) else (
-                Rectification.Status.FIXED)
+            rect.status = (
+                Rectification.Status.VERIFIED
+                if fixed_on < today - dt.timedelta(days=5)
+                else (Rectification.Status.FIXED)
+            )
             rect.cause, rect.measures = "责任人对要求理解不到位", "明确专人负责，按月对照标准自查"
             rect.result = "已按要求完成整改"
             rect.fixed_at = timezone.make_aware(dt.datetime.combine(min(fixed_on, today), dt.time(10)))
@@ -146,43 +165,73 @@ def _seed_town(ctx, town, standard, items, months, quarters) -> None:
     for unit in units:
         rng = random.Random(f"assessment-ext:{unit.code}")
         for quarter in quarters:
-            externals.append(ExternalScore(
-                branch=unit, quarter=quarter, entered_by=admin,
-                departments=Decimal(str(round(rng.uniform(72, 98), 1))),
-                appraisal=Decimal(str(round(rng.uniform(80, 99), 1))),
-            ))
+            externals.append(
+                ExternalScore(
+                    branch=unit,
+                    quarter=quarter,
+                    entered_by=admin,
+                    departments=Decimal(str(round(rng.uniform(72, 98), 1))),
+                    appraisal=Decimal(str(round(rng.uniform(80, 99), 1))),
+                )
+            )
     ExternalScore.objects.bulk_create(externals, batch_size=2000, ignore_conflicts=True)
 
 
 def _seed_points(ctx, town) -> None:
-    members = list(Member.objects.filter(branch__path__startswith=town.path, standing=Member.Standing.NORMAL)
-                   .values_list("pk", "branch_id", "name"))
+    members = list(
+        Member.objects.filter(branch__path__startswith=town.path, standing=Member.Standing.NORMAL).values_list(
+            "pk", "branch_id", "name"
+        )
+    )
     entries = []
     for pk, branch_id, _name in members:
         rng = random.Random(f"points:{pk}")
         for n in range(rng.randrange(1, 5)):
             kind, points, reason = rng.choice(POINT_REASONS)
             on = ctx.today - dt.timedelta(days=rng.randrange(5, 300))
-            entries.append(PointEntry(member_id=pk, branch_id=branch_id, on=on, kind=kind, points=points,
-                                      reason=reason, source_key=f"demo:{n}"))
+            entries.append(
+                PointEntry(
+                    member_id=pk,
+                    branch_id=branch_id,
+                    on=on,
+                    kind=kind,
+                    points=points,
+                    reason=reason,
+                    source_key=f"demo:{n}",
+                )
+            )
     PointEntry.objects.bulk_create(entries, batch_size=5000, ignore_conflicts=True)
-    ctx.total("assessment_points", PointEntry.objects.filter(branch__path__startswith=town.path).count(),
-              "锋领指数记录")
+    ctx.total(
+        "assessment_points", PointEntry.objects.filter(branch__path__startswith=town.path).count(), "锋领指数记录"
+    )
 
 
 def _seed_appraisal(ctx, town) -> None:
     year = ctx.today.year - 1
     grades = [("excellent", 18), ("qualified", 78), ("basic", 3), ("unqualified", 1)]
     rows = []
-    for pk, branch_id in Member.objects.filter(branch__path__startswith=town.path,
-                                               standing=Member.Standing.NORMAL).values_list("pk", "branch_id"):
+    for pk, branch_id in Member.objects.filter(
+        branch__path__startswith=town.path, standing=Member.Standing.NORMAL
+    ).values_list("pk", "branch_id"):
         rng = random.Random(f"appraisal:{pk}:{year}")
         grade = rng.choices([g for g, _w in grades], weights=[w for _g, w in grades])[0]
         voters = rng.randrange(15, 45)
         excellent = int(voters * (0.7 if grade == "excellent" else 0.15))
-        rows.append(Appraisal(member_id=pk, branch_id=branch_id, year=year, grade=grade,
-                              self_assessment="认真学习党的理论，按时参加组织生活，积极参与志愿服务。",
-                              votes_excellent=excellent, votes_qualified=voters - excellent - 1, votes_basic=1))
+        rows.append(
+            Appraisal(
+                member_id=pk,
+                branch_id=branch_id,
+                year=year,
+                grade=grade,
+                self_assessment="认真学习党的理论，按时参加组织生活，积极参与志愿服务。",
+                votes_excellent=excellent,
+                votes_qualified=voters - excellent - 1,
+                votes_basic=1,
+            )
+        )
     Appraisal.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
-    ctx.total("assessment_appraisals", Appraisal.objects.filter(year=year, branch__path__startswith=town.path)
-              .count(), f"{year}年度民主评议")
+    ctx.total(
+        "assessment_appraisals",
+        Appraisal.objects.filter(year=year, branch__path__startswith=town.path).count(),
+        f"{year}年度民主评议",
+    )

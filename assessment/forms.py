@@ -14,8 +14,12 @@ class InspectionForm(forms.Form):
     """One unit, one month: a score per standard item and up to three findings with a photo each."""
 
     branch = forms.ModelChoiceField(queryset=None, label=_("被检查单位"), empty_label=_("请选择单位"))
-    month = forms.DateField(label=_("检查月份"), widget=forms.DateInput(attrs={"type": "month"}),
-                            input_formats=["%Y-%m", "%Y-%m-%d"], error_messages={"invalid": _("请选择月份")})
+    month = forms.DateField(
+        label=_("检查月份"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        error_messages={"invalid": _("请选择月份")},
+    )
     inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -29,22 +33,33 @@ class InspectionForm(forms.Form):
         self.fields["inspected_on"].initial = today
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.DecimalField(
-                label=f"{item.code} {item.title}（{item.points:g}分）", min_value=0, max_value=item.points,
-                decimal_places=1, help_text=item.method, initial=item.points,
+                label=f"{item.code} {item.title}（{item.points:g}分）",
+                min_value=0,
+                max_value=item.points,
+                decimal_places=1,
+                help_text=item.method,
+                initial=item.points,
                 widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             )
         choices = [("", _("不对应具体条目"))] + [(i.pk, f"{i.code} {i.title}") for i in self.items]
         for n in range(1, FINDING_SLOTS + 1):
-            self.fields[f"finding_{n}"] = forms.CharField(label=_("发现的问题 %(n)s") % {"n": n}, required=False,
-                                                          widget=forms.Textarea(attrs={"rows": 2}))
-            self.fields[f"finding_{n}_item"] = forms.TypedChoiceField(label=_("对应条目"), choices=choices,
-                                                                      required=False, coerce=int, empty_value=None)
+            self.fields[f"finding_{n}"] = forms.CharField(
+                label=_("发现的问题 %(n)s") % {"n": n}, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"finding_{n}_item"] = forms.TypedChoiceField(
+                label=_("对应条目"), choices=choices, required=False, coerce=int, empty_value=None
+            )
             self.fields[f"finding_{n}_deadline"] = forms.DateField(
-                label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                help_text=_("不填则为检查日起15天"))
+                label=_("整改期限"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=_("不填则为检查日起15天"),
+            )
             self.fields[f"finding_{n}_photo"] = forms.ImageField(
-                label=_("现场照片"), required=False,
-                widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+                label=_("现场照片"),
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+            )
 
     def score_fields(self):
         return [self[f"item_{i.pk}"] for i in self.items]
@@ -68,9 +83,14 @@ class InspectionForm(forms.Form):
         for n in range(1, FINDING_SLOTS + 1):
             text = (self.cleaned_data.get(f"finding_{n}") or "").strip()
             if text:
-                found.append(FindingInput(text=text, item_id=self.cleaned_data.get(f"finding_{n}_item"),
-                                          photo=self.cleaned_data.get(f"finding_{n}_photo"),
-                                          deadline=self.cleaned_data.get(f"finding_{n}_deadline")))
+                found.append(
+                    FindingInput(
+                        text=text,
+                        item_id=self.cleaned_data.get(f"finding_{n}_item"),
+                        photo=self.cleaned_data.get(f"finding_{n}_photo"),
+                        deadline=self.cleaned_data.get(f"finding_{n}_deadline"),
+                    )
+                )
         return found
 
     def scores(self):
@@ -91,7 +111,10 @@ class PointEntryForm(forms.ModelForm):
     class Meta:
         model = PointEntry
         fields = ["member", "kind", "points", "reason", "on"]
-        widgets = {"on": forms.DateInput(attrs={"type": "date"}), "points": forms.NumberInput(attrs={"inputmode": "numeric"})}
+        widgets = {
+            "on": forms.DateInput(attrs={"type": "date"}),
+            "points": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,5 +165,3 @@ class CatchUpForm(forms.Form):
     plan = forms.CharField(label=_("赶超措施"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     follow_up = forms.CharField(label=_("跟踪情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     done = forms.BooleanField(label=_("已完成赶超"), required=False)
-
-

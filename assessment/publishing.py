@@ -61,12 +61,19 @@ def publish_appraisal(*, branch, year: int, by=None) -> bool:
     """The branch's democratic appraisal results: names and grades."""
     rows = [
         [a.member.name, str(GRADE_LABELS[a.grade])]
-        for a in Appraisal.objects.filter(branch=branch, year=year).exclude(grade="").select_related("member")
+        for a in Appraisal.objects.filter(branch=branch, year=year)
+        .exclude(grade="")
+        .select_related("member")
         .order_by("member__name")
     ]
     if not rows:
         return False
     return sources.publish(
-        branch=branch, category=CATEGORY_APPRAISAL, period=str(year), source=SOURCE_APPRAISAL,
-        title=f"{year}年度民主评议党员结果", payload={"columns": ["姓名", "评定等次"], "rows": rows}, by=by,
+        branch=branch,
+        category=CATEGORY_APPRAISAL,
+        period=str(year),
+        source=SOURCE_APPRAISAL,
+        title=f"{year}年度民主评议党员结果",
+        payload={"columns": ["姓名", "评定等次"], "rows": rows},
+        by=by,
     )

@@ -94,8 +94,11 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
     for r in rect_rows:
         rects[r["branch_id"]][r["status"]] += r["n"]
     overdue = Counter(
-        Rectification.objects.filter(branch_id__in=units, status__in=(R.OPEN, R.EXPLAINED), deadline__lt=min(
-            end + dt.timedelta(days=1), timezone.localdate())).values_list("branch_id", flat=True)
+        Rectification.objects.filter(
+            branch_id__in=units,
+            status__in=(R.OPEN, R.EXPLAINED),
+            deadline__lt=min(end + dt.timedelta(days=1), timezone.localdate()),
+        ).values_list("branch_id", flat=True)
     )
     rows = []
     for s in scores:
@@ -169,10 +172,17 @@ def _charts(rows: list[UnitRow], summary: dict, areas) -> dict:
     stars = summary["stars"]
     rect = summary["rect"]
     return {
-        "stars": charts.bar_chart([f"{n}星" for n in stars], list(stars.values()), title="星级分布（单位数）",
-                                  color="#c0392b", unit="个"),
-        "areas": charts.bar_chart([a for a, _m, _n in areas], [m for _a, m, _n in areas], title="各片区平均得分",
-                                  max_value=100, color="#b03a2e", unit="分"),
+        "stars": charts.bar_chart(
+            [f"{n}星" for n in stars], list(stars.values()), title="星级分布（单位数）", color="#c0392b", unit="个"
+        ),
+        "areas": charts.bar_chart(
+            [a for a, _m, _n in areas],
+            [m for _a, m, _n in areas],
+            title="各片区平均得分",
+            max_value=100,
+            color="#b03a2e",
+            unit="分",
+        ),
         "rect": charts.column_chart(
             [str(R(k).label) for k in R.values] + ["逾期"],
             [("整改事项", [rect[k] for k in R.values] + [rect["overdue"]], "#c0392b")],
@@ -210,19 +220,42 @@ def render_xlsx(data: BriefingData) -> bytes:
     header = ["排名", "单位", "片区", *data.part_labels, "总分", "星级", "上季度星级"]
     sheet.append(header)
     for row in data.units:
-        sheet.append([row.rank, row.name, row.area, *[row.parts.get(k) for k in PART_ORDER], row.total, row.stars,
-                      row.previous_stars])
+        sheet.append(
+            [
+                row.rank,
+                row.name,
+                row.area,
+                *[row.parts.get(k) for k in PART_ORDER],
+                row.total,
+                row.stars,
+                row.previous_stars,
+            ]
+        )
     detail = book.create_sheet("督查与整改")
     detail.append(["单位", "片区", "督查次数", "督查得分率", "发现问题", *[str(R(k).label) for k in R.values], "逾期"])
     for row in data.units:
-        detail.append([row.name, row.area, row.inspections, row.inspection_percent, row.findings,
-                       *[row.rect.get(k, 0) for k in R.values], row.rect.get("overdue", 0)])
+        detail.append(
+            [
+                row.name,
+                row.area,
+                row.inspections,
+                row.inspection_percent,
+                row.findings,
+                *[row.rect.get(k, 0) for k in R.values],
+                row.rect.get("overdue", 0),
+            ]
+        )
     summary = book.create_sheet("概况")
     s = data.summary
     for label, value in (
-        ("参评单位", s["units"]), ("平均总分", s["mean_total"]), ("组织生活合规率", s["compliance"]),
-        ("书记项目平均进度", s["projects"]), ("督查次数", s["inspections"]), ("发现问题", s["findings"]),
-        ("星级上升单位", s["up"]), ("星级下降单位", s["down"]),
+        ("参评单位", s["units"]),
+        ("平均总分", s["mean_total"]),
+        ("组织生活合规率", s["compliance"]),
+        ("书记项目平均进度", s["projects"]),
+        ("督查次数", s["inspections"]),
+        ("发现问题", s["findings"]),
+        ("星级上升单位", s["up"]),
+        ("星级下降单位", s["down"]),
     ):
         summary.append([label, value])
     for ws in (sheet, detail):

@@ -87,8 +87,10 @@ def rectification_part(unit_ids: list[int], start: dt.date, end: dt.date) -> dic
     )
     for branch_id, deadline, fixed_at, status in rows:
         due[branch_id] += 1
-        if status in (Rectification.Status.FIXED, Rectification.Status.VERIFIED) and fixed_at and (
-            fixed_at.date() <= deadline
+        if (
+            status in (Rectification.Status.FIXED, Rectification.Status.VERIFIED)
+            and fixed_at
+            and (fixed_at.date() <= deadline)
         ):
             on_time[branch_id] += 1
     return {pk: (100.0 * on_time[pk] / due[pk] if due[pk] else 100.0) for pk in unit_ids}
@@ -101,9 +103,7 @@ def parts_for(units: list[Branch], quarter: str) -> dict[int, dict[str, float | 
     projects = sources.project_progress(units, start, end) or {}
     inspections = inspection_part(ids, quarter)
     rectifications = rectification_part(ids, start, end)
-    external = {
-        e.branch_id: e for e in ExternalScore.objects.filter(branch_id__in=ids, quarter=quarter)
-    }
+    external = {e.branch_id: e for e in ExternalScore.objects.filter(branch_id__in=ids, quarter=quarter)}
     parts = {}
     for pk in ids:
         ext = external.get(pk)

@@ -55,9 +55,11 @@ def inspectable_units(user) -> QuerySet[Branch]:
     scope = scope_for(user)
     if not scope.has(Cap.INSPECT):
         return Branch.objects.none()
-    return Branch.objects.filter(scope.q(Cap.INSPECT), is_active=True, depth__gte=2).exclude(
-        unit__in=[Branch.Unit.TOWN, Branch.Unit.DISTRICT]
-    ).order_by("path")
+    return (
+        Branch.objects.filter(scope.q(Cap.INSPECT), is_active=True, depth__gte=2)
+        .exclude(unit__in=[Branch.Unit.TOWN, Branch.Unit.DISTRICT])
+        .order_by("path")
+    )
 
 
 def inspections_visible_to(user) -> QuerySet[Inspection]:

@@ -101,8 +101,9 @@ def inspection_record(
 
 
 def _event(rectification: Rectification, action: str, by, note: str = "") -> None:
-    RectificationEvent.objects.create(rectification=rectification, to_status=rectification.status, action=action,
-                                      note=note, by=by)
+    RectificationEvent.objects.create(
+        rectification=rectification, to_status=rectification.status, action=action, note=note, by=by
+    )
 
 
 def rectification_open(
@@ -124,8 +125,14 @@ def rectification_open(
         if existing:
             return existing
     rect = Rectification(
-        branch=branch, finding=finding.strip(), deadline=deadline, source=source, source_key=source_key,
-        inspection=inspection, item=item, opened_by=by,
+        branch=branch,
+        finding=finding.strip(),
+        deadline=deadline,
+        source=source,
+        source_key=source_key,
+        inspection=inspection,
+        item=item,
+        opened_by=by,
     )
     if photo is not None:
         rect.photo.save(photo.name, photo, save=False)
@@ -155,8 +162,16 @@ def rectification_explain(*, rectification: Rectification, by, cause: str, measu
         errors["measures"] = _("请写明整改措施")
     if errors:
         raise ValidationError(errors)
-    _move(rectification, frm=(S.OPEN, S.EXPLAINED), to=S.EXPLAINED, by=by, action="explain",
-          note=measures, cause=cause.strip(), measures=measures.strip())
+    _move(
+        rectification,
+        frm=(S.OPEN, S.EXPLAINED),
+        to=S.EXPLAINED,
+        by=by,
+        action="explain",
+        note=measures,
+        cause=cause.strip(),
+        measures=measures.strip(),
+    )
     return rectification
 
 
@@ -164,15 +179,22 @@ def rectification_fix(*, rectification: Rectification, by, result: str) -> Recti
     _require(by, Cap.WRITE, rectification.branch)
     if not result.strip():
         raise ValidationError({"result": _("请写明整改完成情况")})
-    _move(rectification, frm=(S.EXPLAINED,), to=S.FIXED, by=by, action="fix", note=result,
-          result=result.strip(), fixed_at=timezone.now())
+    _move(
+        rectification,
+        frm=(S.EXPLAINED,),
+        to=S.FIXED,
+        by=by,
+        action="fix",
+        note=result,
+        result=result.strip(),
+        fixed_at=timezone.now(),
+    )
     return rectification
 
 
 def rectification_verify(*, rectification: Rectification, by, note: str = "") -> Rectification:
     _require(by, Cap.INSPECT, rectification.branch)
-    _move(rectification, frm=(S.FIXED,), to=S.VERIFIED, by=by, action="verify", note=note,
-          verified_at=timezone.now())
+    _move(rectification, frm=(S.FIXED,), to=S.VERIFIED, by=by, action="verify", note=note, verified_at=timezone.now())
     return rectification
 
 
@@ -219,8 +241,9 @@ def rectifications_flag_overdue(*, today: dt.date | None = None):
 def point_entry_add(*, member, kind: str, points: int, reason: str, on: dt.date, by) -> PointEntry:
     """A secretary's entry in a member's pioneer ledger, with a reason."""
     _require(by, Cap.WRITE, member.branch)
-    entry = PointEntry(member=member, branch=member.branch, kind=kind, points=points, reason=reason.strip(), on=on,
-                       by=by)
+    entry = PointEntry(
+        member=member, branch=member.branch, kind=kind, points=points, reason=reason.strip(), on=on, by=by
+    )
     if not entry.reason:
         raise ValidationError({"reason": _("请写明加减分事由")})
     entry.full_clean()
@@ -237,8 +260,15 @@ def points_credit_attendance(*, records) -> int:
     Keyed by the meeting, so crediting the same meeting twice adds nothing.
     """
     entries = [
-        PointEntry(member_id=m, branch_id=b, on=on, kind=PointEntry.Kind.ATTENDANCE, points=ATTENDANCE_POINTS,
-                   reason=_("参加%(t)s") % {"t": title}, source_key=f"meeting:{key}"[:80])
+        PointEntry(
+            member_id=m,
+            branch_id=b,
+            on=on,
+            kind=PointEntry.Kind.ATTENDANCE,
+            points=ATTENDANCE_POINTS,
+            reason=_("参加%(t)s") % {"t": title},
+            source_key=f"meeting:{key}"[:80],
+        )
         for m, b, on, key, title in records
     ]
     before = PointEntry.objects.filter(kind=PointEntry.Kind.ATTENDANCE).count()

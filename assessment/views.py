@@ -53,8 +53,9 @@ def inspection_list(request):
     if not scope.has(Cap.READ):
         raise PermissionDenied
     qs = inspections_visible_to(request.user).order_by("-month", "branch__path")
-    return render(request, "assessment/inspection_list.html",
-                  {"page": _page(request, qs), "can_inspect": scope.has(Cap.INSPECT)})
+    return render(
+        request, "assessment/inspection_list.html", {"page": _page(request, qs), "can_inspect": scope.has(Cap.INSPECT)}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,21 +67,36 @@ def inspection_new(request):
     standard = current_standard(timezone.localdate().year)
     if standard is None:
         return render(request, "assessment/no_standard.html")
-    form = InspectionForm(request.POST or None, request.FILES or None, units=units, standard=standard,
-                          initial={"branch": request.GET.get("branch")})
+    form = InspectionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        units=units,
+        standard=standard,
+        initial={"branch": request.GET.get("branch")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             inspection = services.inspection_record(
-                branch=form.cleaned_data["branch"], month=form.cleaned_data["month"], standard=standard,
-                inspector=request.user, scores=form.scores(), inspected_on=form.cleaned_data["inspected_on"],
-                note=form.cleaned_data["note"], findings=form.findings(),
+                branch=form.cleaned_data["branch"],
+                month=form.cleaned_data["month"],
+                standard=standard,
+                inspector=request.user,
+                scores=form.scores(),
+                inspected_on=form.cleaned_data["inspected_on"],
+                note=form.cleaned_data["note"],
+                findings=form.findings(),
             )
         except ValidationError as exc:
             _errors(form, exc)
         else:
             messages.success(request, f"已保存 {inspection.branch.name} {inspection.month:%Y年%m月} 的督查结果")
             return redirect("assessment:inspection-detail", pk=inspection.pk)
-    return render(request, "assessment/inspection_form.html", {"form": form, "standard": standard})
+    return render(
+        request,
+        "assessment/inspection_form.html",
+        {"form": form, "standard": standard},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_safe
@@ -88,10 +104,16 @@ def inspection_new(request):
 def inspection_detail(request, pk: int):
     inspection = get_inspection_for_user(request.user, pk)
     scores = inspection.scores.select_related("item").order_by("item__order")
-    return render(request, "assessment/inspection_detail.html", {
-        "inspection": inspection, "scores": scores, "findings": inspection.findings.all(),
-        "can_inspect": scope_for(request.user).covers(Cap.INSPECT, inspection.branch),
-    })
+    return render(
+        request,
+        "assessment/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "scores": scores,
+            "findings": inspection.findings.all(),
+            "can_inspect": scope_for(request.user).covers(Cap.INSPECT, inspection.branch),
+        },
+    )
 
 
 @require_safe
@@ -105,10 +127,16 @@ def rectification_list(request):
         qs = qs.filter(status=status)
     elif status == "overdue":
         qs = qs.filter(pk__in=services.overdue_rectifications(timezone.localdate()))
-    return render(request, "assessment/rectification_list.html", {
-        "page": _page(request, qs), "status": status, "statuses": Rectification.Status.choices,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "assessment/rectification_list.html",
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "statuses": Rectification.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_safe
@@ -119,11 +147,19 @@ def rectification_detail(request, pk: int):
 
 
 def _rectification_page(request, rect, form, status=200):
-    return render(request, "assessment/rectification_detail.html", {
-        "rect": rect, "form": form, "events": rect.events.select_related("by"),
-        "may_answer": may_answer(request.user, rect), "may_verify": may_verify(request.user, rect),
-        "overdue": rect.status in ("open", "explained") and rect.deadline < timezone.localdate(),
-    }, status=status)
+    return render(
+        request,
+        "assessment/rectification_detail.html",
+        {
+            "rect": rect,
+            "form": form,
+            "events": rect.events.select_related("by"),
+            "may_answer": may_answer(request.user, rect),
+            "may_verify": may_verify(request.user, rect),
+            "overdue": rect.status in ("open", "explained") and rect.deadline < timezone.localdate(),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -135,12 +171,14 @@ def rectification_act(request, pk: int):
         return _rectification_page(request, rect, form, status=400)
     d, user = form.cleaned_data, request.user
     steps = {
-        "explain": lambda: services.rectification_explain(rectification=rect, by=user, cause=d["cause"],
-                                                          measures=d["measures"]),
+        "explain": lambda: services.rectification_explain(
+            rectification=rect, by=user, cause=d["cause"], measures=d["measures"]
+        ),
         "fix": lambda: services.rectification_fix(rectification=rect, by=user, result=d["result"]),
         "verify": lambda: services.rectification_verify(rectification=rect, by=user, note=d["note"]),
-        "reopen": lambda: services.rectification_reopen(rectification=rect, by=user, note=d["note"],
-                                                        deadline=d["deadline"]),
+        "reopen": lambda: services.rectification_reopen(
+            rectification=rect, by=user, note=d["note"], deadline=d["deadline"]
+        ),
     }
     try:
         steps[d["action"]]()
@@ -159,16 +197,25 @@ def points(request):
     own = point_entries_visible_to(request.user).filter(member_id=scope.own_member_id) if scope.own_member_id else None
     ranking = None
     if scope.has(Cap.READ):
-        ranking = (point_entries_visible_to(request.user).filter(on__year=timezone.localdate().year)
-                   .values("member_id", "member__name", "branch__name").annotate(total=Sum("points"))
-                   .order_by("-total", "member__name"))
+        ranking = (
+            point_entries_visible_to(request.user)
+            .filter(on__year=timezone.localdate().year)
+            .values("member_id", "member__name", "branch__name")
+            .annotate(total=Sum("points"))
+            .order_by("-total", "member__name")
+        )
     if own is None and ranking is None:
         raise PermissionDenied
-    return render(request, "assessment/points.html", {
-        "own": own, "own_total": own.aggregate(t=Sum("points"))["t"] if own is not None else None,
-        "ranking": _page(request, ranking) if ranking is not None else None,
-        "can_add": scope.has(Cap.WRITE),
-    })
+    return render(
+        request,
+        "assessment/points.html",
+        {
+            "own": own,
+            "own_total": own.aggregate(t=Sum("points"))["t"] if own is not None else None,
+            "ranking": _page(request, ranking) if ranking is not None else None,
+            "can_add": scope.has(Cap.WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,18 +224,19 @@ def point_add(request):
     members = members_writable_by(request.user).filter(standing=Member.Standing.NORMAL).order_by("name")
     if not scope_for(request.user).has(Cap.WRITE):
         raise PermissionDenied
-    form = PointEntryForm(request.POST or None, members=members)
+    form = PointEntryForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.point_entry_add(member=d["member"], kind=d["kind"], points=d["points"], reason=d["reason"],
-                                     on=d["on"], by=request.user)
+            services.point_entry_add(
+                member=d["member"], kind=d["kind"], points=d["points"], reason=d["reason"], on=d["on"], by=request.user
+            )
         except ValidationError as exc:
             _errors(form, exc)
         else:
             messages.success(request, f"已为 {d['member'].name} 记录 {d['points']} 分")
             return redirect("assessment:points")
-    return render(request, "assessment/point_form.html", {"form": form})
+    return render(request, "assessment/point_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,24 +258,39 @@ def appraisals(request):
             if request.POST.get("form") == "self" and self_form is not None:
                 self_form = SelfAssessmentForm(request.POST)
                 if self_form.is_valid():
-                    services.appraisal_self_assess(member=Member.objects.get(pk=scope.own_member_id), year=year,
-                                                   text=self_form.cleaned_data["self_assessment"], by=request.user)
+                    services.appraisal_self_assess(
+                        member=Member.objects.get(pk=scope.own_member_id),
+                        year=year,
+                        text=self_form.cleaned_data["self_assessment"],
+                        by=request.user,
+                    )
                     messages.success(request, "自我评价已提交")
                     return redirect("assessment:appraisals")
             elif request.POST.get("form") == "grade" and grade_form is not None:
                 grade_form = GradeForm(request.POST, members=members_writable_by(request.user))
                 if grade_form.is_valid():
                     d = grade_form.cleaned_data
-                    services.appraisal_grade(member=d["member"], year=year, grade=d["grade"], by=request.user,
-                                             votes=grade_form.votes())
+                    services.appraisal_grade(
+                        member=d["member"], year=year, grade=d["grade"], by=request.user, votes=grade_form.votes()
+                    )
                     messages.success(request, f"已评定 {d['member'].name} 的等次")
                     return redirect("assessment:appraisals")
+            elif request.POST.get("form") in ("self", "grade"):
+                raise PermissionDenied  # the form this role is not offered
             else:
-                raise PermissionDenied
+                messages.error(request, "请选择要提交的表单")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     listing = appraisals_visible_to(request.user).filter(year=year) if scope.has(Cap.READ) else None
-    return render(request, "assessment/appraisals.html", {
-        "year": year, "own": own, "self_form": self_form, "grade_form": grade_form,
-        "page": _page(request, listing.order_by("branch__path", "member__name")) if listing is not None else None,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "assessment/appraisals.html",
+        {
+            "year": year,
+            "own": own,
+            "self_form": self_form,
+            "grade_form": grade_form,
+            "page": _page(request, listing.order_by("branch__path", "member__name")) if listing is not None else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

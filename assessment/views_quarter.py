@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,25 +57,36 @@ def dashboard(request):
     moved = scores.filter(previous_stars__isnull=False)
     up = list(moved.filter(stars__gt=F("previous_stars")).order_by("rank")[:10])
     down = list(moved.filter(stars__lt=F("previous_stars")).order_by("-rank")[:10])
-    parts = [s.parts.get("compliance") for s in scores.only("parts")]
+    parts = [p.get("compliance") for p in scores.values_list("parts", flat=True)]
     known = [p for p in parts if p is not None]
     rects = rectifications_visible_to(request.user)
-    open_counts = dict(rects.exclude(status=Rectification.Status.VERIFIED).values_list("status").annotate(n=Count("pk")))
+    open_counts = dict(
+        rects.exclude(status=Rectification.Status.VERIFIED).values_list("status").annotate(n=Count("pk"))
+    )
     overdue = rects.filter(status__in=("open", "explained"), deadline__lt=timezone.localdate()).count()
     chart = {
         "stars": {"labels": [f"{n}星" for n in range(1, 6)], "values": [stars.get(n, 0) for n in range(1, 6)]},
-        "rect": {"labels": [str(label) for value, label in Rectification.Status.choices if value != "verified"]
-                 + ["逾期"],
-                 "values": [open_counts.get(v, 0) for v, _l in Rectification.Status.choices if v != "verified"]
-                 + [overdue]},
+        "rect": {
+            "labels": [str(label) for value, label in Rectification.Status.choices if value != "verified"] + ["逾期"],
+            "values": [open_counts.get(v, 0) for v, _l in Rectification.Status.choices if v != "verified"] + [overdue],
+        },
     }
-    return render(request, "assessment/dashboard.html", {
-        "quarter": quarter, "quarter_label": quarter_label(quarter), "summary": summary,
-        "compliance": round(sum(known) / len(known), 1) if known else None,
-        "open_total": sum(open_counts.values()), "overdue": overdue, "up": up, "down": down,
-        "chart": chart,
-        "briefing": briefings_visible_to(request.user).filter(quarter=quarter).first(),
-    })
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {
+            "quarter": quarter,
+            "quarter_label": quarter_label(quarter),
+            "summary": summary,
+            "compliance": round(sum(known) / len(known), 1) if known else None,
+            "open_total": sum(open_counts.values()),
+            "overdue": overdue,
+            "up": up,
+            "down": down,
+            "chart": chart,
+            "briefing": briefings_visible_to(request.user).filter(quarter=quarter).first(),
+        },
+    )
 
 
 @require_safe
@@ -88,11 +98,18 @@ def scores(request):
     quarter = _quarter(request)
     qs = quarter_scores_visible_to(request.user).filter(quarter=quarter).select_related("branch__area")
     page = Paginator(qs.order_by("rank", "branch__path"), 50).get_page(request.GET.get("page"))
-    return render(request, "assessment/scores.html", {
-        "quarter": quarter, "quarter_label": quarter_label(quarter), "page": page,
-        "locked": qs.filter(locked=True).exists(), "can_compute": scope.has(Cap.OVERVIEW),
-        "plans": catch_up_plans_visible_to(request.user).filter(quarter=quarter),
-    })
+    return render(
+        request,
+        "assessment/scores.html",
+        {
+            "quarter": quarter,
+            "quarter_label": quarter_label(quarter),
+            "page": page,
+            "locked": qs.filter(locked=True).exists(),
+            "can_compute": scope.has(Cap.OVERVIEW),
+            "plans": catch_up_plans_visible_to(request.user).filter(quarter=quarter),
+        },
+    )
 
 
 @require_POST
@@ -117,12 +134,19 @@ def external_scores(request):
     if not scope_for(request.user).covers(Cap.WRITE, town):
         raise PermissionDenied
     units = units_of(town)
-    form = ExternalScoreForm(request.POST or None, units=units, initial={"quarter": _quarter(request)})
+    form = ExternalScoreForm(
+        request.POST if request.method == "POST" else None, units=units, initial={"quarter": _quarter(request)}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            scoring.external_score_set(branch=d["branch"], quarter=d["quarter"], departments=d["departments"],
-                                       appraisal=d["appraisal"], by=request.user)
+            scoring.external_score_set(
+                branch=d["branch"],
+                quarter=d["quarter"],
+                departments=d["departments"],
+                appraisal=d["appraisal"],
+                by=request.user,
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -136,23 +160,35 @@ def external_scores(request):
 def catch_up(request, pk: int):
     plan = get_catch_up_plan_for_user(request.user, pk)
     scope = scope_for(request.user)
-    form = CatchUpForm(request.POST or None, initial={"plan": plan.plan})
+    form = CatchUpForm(request.POST if request.method == "POST" else None, initial={"plan": plan.plan})
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
             try:
-                scoring.catch_up_plan_update(plan=plan, by=request.user, text=d["plan"] if d["plan"] != plan.plan
-                                             else "", follow_up=d["follow_up"], done=d["done"])
+                scoring.catch_up_plan_update(
+                    plan=plan,
+                    by=request.user,
+                    text=d["plan"] if d["plan"] != plan.plan else "",
+                    follow_up=d["follow_up"],
+                    done=d["done"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
                 messages.success(request, "已保存")
                 return redirect("assessment:catch-up", pk=plan.pk)
-    return render(request, "assessment/catch_up.html", {
-        "plan": plan, "form": form, "may_plan": scope.covers(Cap.WRITE, plan.branch),
-        "may_follow": scope.covers(Cap.OVERVIEW, plan.branch),
-        "score": QuarterScore.objects.filter(branch=plan.branch, quarter=plan.quarter).first(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "assessment/catch_up.html",
+        {
+            "plan": plan,
+            "form": form,
+            "may_plan": scope.covers(Cap.WRITE, plan.branch),
+            "may_follow": scope.covers(Cap.OVERVIEW, plan.branch),
+            "score": QuarterScore.objects.filter(branch=plan.branch, quarter=plan.quarter).first(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,30 +203,46 @@ def briefings(request):
             messages.error(request, "；".join(exc.messages))
             return redirect("assessment:briefings")
         return redirect("assessment:briefing", pk=briefing.pk)
-    return render(request, "assessment/briefings.html", {
-        "briefings": briefings_visible_to(request.user).order_by("-quarter")[:20],
-        "default_quarter": last_full_quarter(timezone.localdate()),
-    })
+    return render(
+        request,
+        "assessment/briefings.html",
+        {
+            "briefings": briefings_visible_to(request.user).order_by("-quarter")[:20],
+            "default_quarter": last_full_quarter(timezone.localdate()),
+        },
+    )
 
 
 @require_safe
 @login_required
 def briefing_detail(request, pk: int):
     briefing = get_briefing_for_user(request.user, pk)
-    return render(request, "assessment/briefing.html", {
-        "briefing": briefing, "label": quarter_label(briefing.quarter),
-        "may_publish": may_publish_briefing(request.user, briefing),
-        "files": [f for f in briefing_service.FORMATS if briefing_service.file_path(briefing, f)],
-    })
+    return render(
+        request,
+        "assessment/briefing.html",
+        {
+            "briefing": briefing,
+            "label": quarter_label(briefing.quarter),
+            "may_publish": may_publish_briefing(request.user, briefing),
+            "files": [f for f in briefing_service.FORMATS if briefing_service.file_path(briefing, f)],
+        },
+    )
 
 
 @require_safe
 @login_required
 def briefing_progress(request, pk: int):
     b = get_briefing_for_user(request.user, pk)
-    return JsonResponse({"status": b.status, "status_display": b.get_status_display(), "progress": b.progress,
-                         "step": b.step, "done": b.status in (Briefing.Status.READY, Briefing.Status.PUBLISHED),
-                         "failed": b.status == Briefing.Status.FAILED})
+    return JsonResponse(
+        {
+            "status": b.status,
+            "status_display": b.get_status_display(),
+            "progress": b.progress,
+            "step": b.step,
+            "done": b.status in (Briefing.Status.READY, Briefing.Status.PUBLISHED),
+            "failed": b.status == Briefing.Status.FAILED,
+        }
+    )
 
 
 @require_safe
@@ -201,9 +253,12 @@ def briefing_download(request, pk: int):
     path = briefing_service.file_path(briefing, fmt)
     if path is None:
         raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=fmt != "html",
-                        filename=briefing_service.file_name(briefing, fmt),
-                        content_type=briefing_service.FORMATS[fmt])
+    return FileResponse(
+        open(path, "rb"),
+        as_attachment=fmt != "html",
+        filename=briefing_service.file_name(briefing, fmt),
+        content_type=briefing_service.FORMATS[fmt],
+    )
 
 
 @require_POST
@@ -217,5 +272,3 @@ def briefing_publish(request, pk: int):
     else:
         messages.success(request, "通报已发布，本季度考核结果已锁定")
     return redirect("assessment:briefing", pk=briefing.pk)
-
-

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from assessment.api import register as register_assessment
 from branches.api import register as register_branches
 from members.api import register as register_members
 from notices.api import register as register_notices
@@ -13,6 +14,7 @@ router.include_format_suffixes = False
 register_branches(router)
 register_members(router)
 register_notices(router)
+register_assessment(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

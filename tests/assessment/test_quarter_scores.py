@@ -13,13 +13,20 @@ from .conftest import scores_at
 
 def _inspect(standard, branch, inspector, percent, months=(7, 8, 9)):
     for m in months:
-        services.inspection_record(branch=branch, month=dt.date(2026, m, 1), standard=standard, inspector=inspector,
-                                   scores=scores_at(standard, percent), inspected_on=dt.date(2026, m, 12))
+        services.inspection_record(
+            branch=branch,
+            month=dt.date(2026, m, 1),
+            standard=standard,
+            inspector=inspector,
+            scores=scores_at(standard, percent),
+            inspected_on=dt.date(2026, m, 12),
+        )
 
 
 def _external(branch, quarter, value, by):
-    scoring.external_score_set(branch=branch, quarter=quarter, departments=Decimal(value), appraisal=Decimal(value),
-                               by=by)
+    scoring.external_score_set(
+        branch=branch, quarter=quarter, departments=Decimal(value), appraisal=Decimal(value), by=by
+    )
 
 
 @pytest.fixture
@@ -36,9 +43,7 @@ def _stars(branch, quarter="2026Q3"):
     return QuarterScore.objects.get(branch=branch, quarter=quarter)
 
 
-def test_stars_move_with_the_inputs_and_stop_once_published(
-    scored_town, branch_a, branch_b, standard, town_admin_user
-):
+def test_stars_move_with_the_inputs_and_stop_once_published(scored_town, branch_a, branch_b, standard, town_admin_user):
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q2")  # no inspections in Q2
     q2_b = _stars(branch_b, "2026Q2")
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")

@@ -17,7 +17,11 @@ S = Rectification.Status
 
 def _finding(standard, branch, inspector, *, deadline):
     inspection = services.inspection_record(
-        branch=branch, month=JULY, standard=standard, inspector=inspector, scores=scores_at(standard, 80),
+        branch=branch,
+        month=JULY,
+        standard=standard,
+        inspector=inspector,
+        scores=scores_at(standard, 80),
         inspected_on=dt.date(2026, 7, 10),
         findings=[services.FindingInput(text="公开栏党费收缴情况未按月更新", deadline=deadline)],
     )
@@ -39,8 +43,9 @@ def test_finding_goes_through_every_state_with_reopen_and_overdue(
 
     # The unit states cause and measures through the page.
     url = reverse("assessment:rectification-act", args=[rect.pk])
-    response = secretary_a.post(url, {"action": "explain", "cause": "宣传委员调整，交接不到位",
-                                      "measures": "明确专人每月5日前更新"})
+    response = secretary_a.post(
+        url, {"action": "explain", "cause": "宣传委员调整，交接不到位", "measures": "明确专人每月5日前更新"}
+    )
     assert response.status_code == 302
     rect.refresh_from_db()
     assert rect.status == S.EXPLAINED
@@ -86,5 +91,6 @@ def test_secretary_cannot_answer_for_another_branch(standard, branch_a, area_hea
 
 def test_area_head_cannot_inspect_outside_their_area(standard, branch_b, area_head_user):
     with pytest.raises(PermissionDenied):
-        services.inspection_record(branch=branch_b, month=JULY, standard=standard, inspector=area_head_user,
-                                   scores=scores_at(standard, 90))
+        services.inspection_record(
+            branch=branch_b, month=JULY, standard=standard, inspector=area_head_user, scores=scores_at(standard, 90)
+        )
