@@ -37,6 +37,7 @@ class UnitRow:
     inspection_percent: float | None = None
     findings: int = 0
     rect: dict = field(default_factory=dict)
+    key_tasks: tuple | None = None  # (due, done, late, percent)
 
     @property
     def movement(self) -> int:
@@ -65,7 +66,6 @@ class BriefingData:
     summary: dict
     areas: list[tuple[str, float, int]]
     catch_up: list[tuple[str, str]]
-    key_tasks: list
     charts: dict
     part_labels: list[str]
 
@@ -100,6 +100,7 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
             deadline__lt=min(end + dt.timedelta(days=1), timezone.localdate()),
         ).values_list("branch_id", flat=True)
     )
+    key_tasks = sources.key_task_progress(list(units.values()), start, end) or {}
     rows = []
     for s in scores:
         unit = units[s.branch_id]
@@ -117,6 +118,7 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
                 inspection_percent=s.parts.get(ScoreWeight.Part.INSPECTION),
                 findings=insp.get("findings", 0),
                 rect={**{k: rects[s.branch_id][k] for k in R.values}, "overdue": overdue[s.branch_id]},
+                key_tasks=key_tasks.get(s.branch_id),
             )
         )
     summary = _summary(rows)
@@ -126,7 +128,6 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
     areas = sorted(((a, round(sum(v) / len(v), 1), len(v)) for a, v in by_area.items()), key=lambda t: -t[1])
     plans = CatchUpPlan.objects.filter(branch_id__in=units, quarter=quarter).select_related("branch")
     catch_up = [(p.branch.name, p.get_status_display()) for p in plans.order_by("branch__path")]
-    key_tasks = sources.key_task_progress(list(units.values()), start, end) or []
     return BriefingData(
         organisation=organisation.name,
         quarter=quarter,
@@ -136,7 +137,6 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
         summary=summary,
         areas=areas,
         catch_up=catch_up,
-        key_tasks=list(key_tasks) if not isinstance(key_tasks, dict) else list(key_tasks.values()),
         charts=_charts(rows, summary, areas),
         part_labels=[str(PART_LABELS[p]) for p in PART_ORDER],
     )
@@ -151,7 +151,16 @@ def _summary(rows: list[UnitRow]) -> dict:
     rect_totals = Counter()
     for row in rows:
         rect_totals.update(row.rect)
+    tasks = [r.key_tasks for r in rows if r.key_tasks and r.key_tasks[0]]
     return {
+        "key_tasks": {
+            "due": sum(t[0] for t in tasks),
+            "done": sum(t[1] for t in tasks),
+            "late": sum(t[2] for t in tasks),
+        }
+        if tasks
+        else None,
+        "late_units": [r.name for r in rows if r.key_tasks and r.key_tasks[2]],
         "units": len(rows),
         "mean_total": _mean(r.total for r in rows),
         "compliance": _mean(r.parts.get(ScoreWeight.Part.COMPLIANCE) for r in rows),

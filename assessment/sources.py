@@ -66,17 +66,26 @@ def meeting_compliance(branches, start: dt.date, end: dt.date) -> dict[int, floa
 
 
 def project_progress(branches, start: dt.date, end: dt.date) -> dict[int, float | None] | None:
+    """Per unit, the mean percent complete of its secretary-led projects; None for a unit with none."""
     progress_for = _selector("projects", "projects.selectors", "project_progress_for")
     if progress_for is None:
         return None
-    return _by_branch(progress_for(branches=branches, start=start, end=end), {b.pk for b in branches})
+    rows = progress_for(branches=branches, on=end)
+    return {pk: (float(row.percent) if row.projects else None) for pk, row in rows.items()}
 
 
-def key_task_progress(branches, start: dt.date, end: dt.date):
+def key_task_progress(branches, start: dt.date, end: dt.date) -> dict[int, tuple[int, int, int, int]] | None:
+    """Per unit, its key tasks' monthly targets due by the quarter's end: (due, done, late, percent)."""
     progress_for = _selector("projects", "projects.selectors", "key_task_progress_for")
     if progress_for is None:
         return None
-    return progress_for(branches=branches, start=start, end=end)
+    rows = progress_for(year=end.year, on=end, units=branches)
+    return {pk: (row.due, row.done, row.late, row.percent) for pk, row in rows.items()}
+
+
+def fixtures_needing_fixing():
+    """Board fixtures whose latest check says 需整改, from the disclosure app's selector once it offers one."""
+    return _selector("disclosure", "disclosure.selectors", "fixtures_needing_fixing")
 
 
 def publish(**kwargs) -> bool:
