@@ -7,17 +7,30 @@ import random
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 
 from accounts.models import Role, User
 from branches.demo import CSV_PATH
 from branches.models import Area, Branch, OfficerPost, PartyGroup
 from members.models import Member
 from members.pii import parse_id_number
-from portal.seeding import DEMO_PASSWORD, DemoSeedError, demo_seed, ordered_steps
+from portal.seeding import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> str:
+    """One demo town for the module (seeding is the slow part), and what ``seed_demo`` printed."""
+    # The same cheap hasher as the tests' own autouse fixture, which is not active yet in a module fixture.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        # Seeded outside a test transaction: leave the database empty for the tests after.
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def _counts() -> dict[str, int]:
@@ -26,9 +39,7 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_builds_the_town_with_a_login_per_role():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
+def test_seed_demo_builds_the_town_with_a_login_per_role(seeded):
 
     assert 2600 <= Member.objects.count() <= 2900
     for id_number in Member.objects.values_list("id_number", flat=True):
@@ -74,12 +85,11 @@ def test_seed_demo_builds_the_town_with_a_login_per_role():
     assert User.objects.get(username="admin").is_staff and not User.objects.get(username="area_east").is_staff
     for user in User.objects.all():
         assert Client().login(username=user.username, password=DEMO_PASSWORD), user.username
-        assert user.username in out.getvalue()
-    assert DEMO_PASSWORD in out.getvalue()
+        assert user.username in seeded
+    assert DEMO_PASSWORD in seeded
 
 
-def test_seeded_members_pass_full_clean():
-    demo_seed()
+def test_seeded_members_pass_full_clean(seeded):
     pks = sorted(Member.objects.values_list("pk", flat=True))
     sample = random.Random(7).sample(pks, 300)
     for member in Member.objects.filter(pk__in=sample).select_related("party_group"):
@@ -87,8 +97,7 @@ def test_seeded_members_pass_full_clean():
         assert member.party_group is not None
 
 
-def test_seeding_twice_creates_nothing_new():
-    demo_seed()
+def test_seeding_twice_creates_nothing_new(seeded):
     before = _counts()
     ids = set(Member.objects.values_list("id_number", flat=True))
 
@@ -99,43 +108,3 @@ def test_seeding_twice_creates_nothing_new():
     assert set(Member.objects.values_list("id_number", flat=True)) == ids
     assert "已存在" in out.getvalue()
     assert "sec_gaofeng" in out.getvalue()  # the logins are printed again
-
-
-def test_scale_two_builds_two_towns_under_a_district_and_refuses_another_scale():
-    result = demo_seed(scale=2)
-
-    district = Branch.objects.get(code="HS")
-    assert district.is_root() and district.unit == Branch.Unit.DISTRICT
-    towns = list(district.get_children())
-    assert [t.code for t in towns] == ["GQ", "T02-GQ"]
-    assert towns[1].name == "中共宁波市海曙区高桥镇（2）委员会"
-    assert Branch.objects.count() == 1 + 2 * 41 == len(set(Branch.objects.values_list("code", flat=True)))
-    assert Branch.objects.get(code="T02-GQ-V02").get_parent() == towns[1]
-    assert Area.objects.filter(town=towns[1]).count() == 4
-    assert result.totals["members"] == Member.objects.count()
-    for town in towns:
-        assert 2600 <= Member.objects.in_subtree(town).count() <= 2900
-    assert Branch.find_problems() == ([], [], [], [], [])
-    # Logins are made for the first town only.
-    assert User.objects.get(username="admin").branch == towns[0]
-
-    with pytest.raises(DemoSeedError, match="--scale 2"):
-        demo_seed(scale=1)
-    with pytest.raises(CommandError, match="--scale 2"):
-        call_command("seed_demo", "--scale", "3", stdout=StringIO())
-
-
-def test_core_steps_run_branches_then_members_then_logins_before_core():
-    names = [step.name for step in ordered_steps()]
-    assert names.index("branches") < names.index("members") < names.index("accounts") < names.index("core")
-    # Every feature step waits for the core milestone, directly or through another step.
-    core_and_before = set(names[: names.index("core") + 1])
-    assert core_and_before == {"branches", "members", "accounts", "core"}
-
-
-def test_only_the_branches_step_builds_the_tree_and_hands_on_the_towns():
-    result = demo_seed(only={"branches"})
-
-    assert Branch.objects.count() == 41 and PartyGroup.objects.count() == 115
-    assert not Member.objects.exists() and not User.objects.exists()
-    assert [t.code for t in result.state["towns"]] == ["GQ"] and result.state["root"].code == "GQ"
