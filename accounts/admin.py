@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import User, role_uses_admin_site
-from .selectors import may_manage_logins, users_manageable_by
+from .selectors import login_ties_for, may_manage_logins, users_manageable_by
 from .services import user_activate, user_deactivate
 
 
@@ -48,7 +49,19 @@ class UserAdmin(DjangoUserAdmin):
         # Logins are deactivated, never deleted, so meeting records keep their author.
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A login is tied only to a branch, area or member of the admin's own part of the tree.
+        ties = login_ties_for(request.user)
+        if db_field.name in ties:
+            kwargs["queryset"] = ties[db_field.name]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        ties = login_ties_for(request.user)
+        for name, allowed in ties.items():
+            value = getattr(obj, f"{name}_id")
+            if value is not None and not allowed.filter(pk=value).exists():
+                raise PermissionDenied
         obj.is_staff = role_uses_admin_site(obj.role)
         super().save_model(request, obj, form, change)
 

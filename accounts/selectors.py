@@ -6,19 +6,22 @@ from .models import Role, User
 from .scope import Cap, scope_for
 
 
-def users_manageable_by(user) -> QuerySet[User]:
-    """Logins a town admin may manage: those tied to their part of the tree."""
+def users_within(user, cap: Cap) -> QuerySet[User]:
+    """Logins tied (by branch, area or member) to the part of the tree where ``user`` holds ``cap``."""
     scope = scope_for(user)
     if scope.everything:
         return User.objects.all()
-    if not scope.has(Cap.MANAGE_LOGINS):
+    if not scope.has(cap):
         return User.objects.none()
     return User.objects.filter(
-        scope.q(Cap.MANAGE_LOGINS, "branch__")
-        | scope.q(Cap.MANAGE_LOGINS, "area__town__")
-        | scope.q(Cap.MANAGE_LOGINS, "member__branch__"),
+        scope.q(cap, "branch__") | scope.q(cap, "area__town__") | scope.q(cap, "member__branch__"),
         is_superuser=False,
     )
+
+
+def users_manageable_by(user) -> QuerySet[User]:
+    """Logins a town admin may manage: those tied to their part of the tree."""
+    return users_within(user, Cap.MANAGE_LOGINS)
 
 
 def may_manage_logins(user) -> bool:
@@ -45,3 +48,17 @@ def responsible_users(branch_ids) -> dict[int, list[User]]:
     for pk, area_id in areas.items():
         found[pk].extend(heads.get(area_id, []))
     return found
+
+
+def login_ties_for(user) -> dict[str, QuerySet]:
+    """What a login made or changed by ``user`` may be tied to: branch, area and member in their login scope."""
+    from branches.models import Area, Branch
+    from members.models import Member
+
+    scope = scope_for(user)
+    branches = Branch.objects.filter(scope.q(Cap.MANAGE_LOGINS))
+    return {
+        "branch": branches,
+        "area": Area.objects.filter(town__in=branches),
+        "member": Member.objects.filter(scope.q(Cap.MANAGE_LOGINS, "branch__")),
+    }

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.scope import Cap, scope_for
 
 from .models import Area, Branch, OfficerPost, PartyGroup
+
+# treebeard's positions: these put the branch under the reference node, the rest beside it.
+_CHILD_POSITIONS = {"first-child", "last-child", "sorted-child"}
 
 
 @transaction.atomic
@@ -55,3 +62,37 @@ def officer_post_end(*, officer: OfficerPost, on: dt.date) -> OfficerPost:
     officer.full_clean()
     officer.save(update_fields=["term_end"])
     return officer
+
+
+def branch_new_parent(*, target: Branch | None, pos: str) -> Branch | None:
+    """The parent a branch gets when moved to ``pos`` of ``target`` (None: a root of the tree)."""
+    if target is None:
+        return None
+    return target if pos in _CHILD_POSITIONS else target.get_parent()
+
+
+def branch_move_check(*, user, branch: Branch | None, new_parent: Branch | None) -> None:
+    """A branch is moved (or added) only by someone who may write it and its new parent.
+
+    Staying under the same parent (reordering, or saving a form unchanged) needs
+    write scope on the branch alone. Only a superuser makes a new root.
+    """
+    scope = scope_for(user)
+    if branch is not None and branch.pk:
+        if not scope.covers(Cap.WRITE, branch):
+            raise PermissionDenied(_("无权调整该党组织"))
+        current = branch.get_parent(update=True)
+        if (current.pk if current else None) == (new_parent.pk if new_parent else None):
+            return
+    if not (scope.everything if new_parent is None else scope.covers(Cap.WRITE, new_parent)):
+        raise PermissionDenied(_("无权将党组织移动到该位置"))
+
+
+@transaction.atomic
+def branch_move(*, branch: Branch, target: Branch, pos: str, by) -> Branch:
+    """Move ``branch`` to ``pos`` of ``target`` (treebeard's positions), if ``by`` may write both ends."""
+    branch_move_check(user=by, branch=branch, new_parent=branch_new_parent(target=target, pos=pos))
+    branch.move(target, pos=pos)
+    moved = Branch.objects.get(pk=branch.pk)
+    moved.save()  # signal handlers (history) see the move
+    return moved

@@ -5,6 +5,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_admin import ScopedAdminMixin
+from accounts.selectors import login_ties_for, users_within
 from accounts.services import member_login_create
 
 from . import selectors
@@ -45,7 +46,8 @@ class MemberAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     @admin.action(description="为所选党员开通账号（用户名为手机号）")
     def create_logins(self, request, queryset):
         created, problems = 0, []
-        for member in queryset.filter(pk__in=self.writable_queryset(request).values("pk")):
+        # Opening a login needs the login capability over the member, not only write access.
+        for member in queryset.filter(pk__in=login_ties_for(request.user)["member"].values("pk")):
             try:
                 member_login_create(member=member)
             except ValidationError as exc:
@@ -138,21 +140,31 @@ class _ReadOnlyLogAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff and scope_for(request.user).has(Cap.OVERVIEW)
 
     def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return self.has_module_permission(request) and (
+            obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+
+    def get_queryset(self, request):
+        # A town sees its own people's imports and exports, not another town's.
+        people = users_within(request.user, Cap.OVERVIEW)
+        return super().get_queryset(request).filter(**{f"{self.person_field}__in": people})
 
 
 @admin.register(RosterImport)
 class RosterImportAdmin(_ReadOnlyLogAdmin):
+    person_field = "uploaded_by"
     list_display = ("file_name", "source", "uploaded_by", "status", "dry_run", "total_rows", "created_count",
                     "updated_count", "unchanged_count", "error_count", "created_at", "finished_at")
     list_filter = ("status", "source", "dry_run")
     search_fields = ("file_name", "uploaded_by__username")
     date_hierarchy = "created_at"
-    exclude = ("errors",)
+    # The record, not the files: uploads and reports are reached only through the uploader's page.
+    exclude = ("errors", "file", "error_report")
 
 
 @admin.register(RosterExport)
 class RosterExportAdmin(_ReadOnlyLogAdmin):
+    person_field = "exported_by"
     list_display = ("file_name", "source", "exported_by", "file_format", "row_count", "unmasked_count", "created_at")
     list_filter = ("source", "file_format")
     search_fields = ("file_name", "exported_by__username")
