@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -26,5 +28,12 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    # Uploaded photos on a laptop; in production the web server serves MEDIA_ROOT.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Member photos on a laptop, the only public media (README: nginx serves the same one folder).
+    urlpatterns += [
+        path(
+            "media/members/photos/<path:path>",
+            serve,
+            {"document_root": os.path.join(str(settings.MEDIA_ROOT), "members", "photos")},
+            name="media-photos",
+        )
+    ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
+from portal.storage import private_storage, random_name
 
 from .pii import InvalidIdNumber, normalize_id_number, parse_id_number
 
@@ -181,6 +182,14 @@ class MemberTransfer(models.Model):
         return f"{self.member.name}: {self.from_branch.name} → {self.to_branch.name}"
 
 
+def roster_upload_to(instance, filename: str) -> str:
+    return random_name("roster_imports", filename)
+
+
+def roster_report_to(instance, filename: str) -> str:
+    return random_name("roster_imports/reports", filename)
+
+
 class RosterImport(models.Model):
     """One roster import: the job a page polls, and the record of who imported what.
 
@@ -208,7 +217,8 @@ class RosterImport(models.Model):
     uploaded_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("导入人")
     )
-    file = models.FileField(_("上传文件"), upload_to="roster_imports/", blank=True)
+    # Private (see portal.storage): the uploader's page hands them out, never a URL.
+    file = models.FileField(_("上传文件"), upload_to=roster_upload_to, storage=private_storage, blank=True)
     file_name = models.CharField(_("文件名"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
     dry_run = models.BooleanField(_("仅预检"), default=False)
@@ -221,7 +231,9 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     message = models.TextField(_("结果说明"), blank=True)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
-    error_report = models.FileField(_("错误报告"), upload_to="roster_imports/reports/", blank=True)
+    error_report = models.FileField(
+        _("错误报告"), upload_to=roster_report_to, storage=private_storage, blank=True
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

@@ -12,6 +12,7 @@ from branches.selectors import branches_visible_to, get_branch_for_user
 
 from .forms import RosterUploadForm
 from .models import RosterImport
+from .selectors import roster_imports_reportable_to
 from .roster import allowed_branch_ids_for, roster_import_job_confirm, roster_import_job_create, roster_template_xlsx
 from .roster import roster_export as export_service
 
@@ -93,7 +94,8 @@ def roster_import_confirm(request, pk: int):
 @login_required
 @require_GET
 def roster_import_report(request, pk: int):
-    job = _get_job_for_user(request.user, pk)
+    # The uploader's, or a town admin's of the uploader's town (to help fix the file).
+    job = get_object_or_404(roster_imports_reportable_to(request.user), pk=pk)
     if not job.error_report:
         raise Http404
     return FileResponse(job.error_report.open("rb"), as_attachment=True,

@@ -8,7 +8,7 @@ from accounts.scope import Cap, Scope, get_object_for_user, scope_for
 from branches.models import Branch
 from branches.selectors import branches_visible_to
 
-from .models import LEFT_PARTY_STANDINGS, Member, MemberTransfer
+from .models import LEFT_PARTY_STANDINGS, Member, MemberTransfer, RosterImport
 
 IN_GOOD_STANDING = ~Q(standing__in=LEFT_PARTY_STANDINGS)
 
@@ -43,6 +43,13 @@ def can_see_personal_data(user, member: Member) -> bool:
     """ID number, phone and address unmasked? Own record, or a role that needs them for this branch."""
     scope = scope_for(user)
     return _is_own(member, scope) or scope.covers(Cap.PERSONAL_DATA, member.branch)
+
+
+def roster_imports_reportable_to(user) -> QuerySet[RosterImport]:
+    """Imports whose error report ``user`` may download: their own, or any by a login they manage."""
+    from accounts.selectors import users_within
+
+    return RosterImport.objects.filter(Q(uploaded_by=user) | Q(uploaded_by__in=users_within(user, Cap.MANAGE_LOGINS)))
 
 
 def transfers_of(member: Member) -> QuerySet[MemberTransfer]:

@@ -171,3 +171,4 @@ def _fast_password_hashing(settings):
 def _media_root(settings, tmp_path):
     """Uploads and reports of a test go to a folder of its own, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

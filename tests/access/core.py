@@ -83,7 +83,8 @@ ROWS: dict[tuple[str, str], Row] = {
     # An import job is its uploader's alone: "own" is secretary_a's, "other" the town admin's.
     ("members:roster-import-status", "get"): Row(UPLOADER_ONLY, target="import_job"),
     ("members:roster-import-progress", "get"): Row(UPLOADER_ONLY, target="import_job"),
-    ("members:roster-import-report", "get"): Row(UPLOADER_ONLY, target="import_job"),
+    # The error report also to a town admin of the uploader's town, so they can help fix the file.
+    ("members:roster-import-report", "get"): Row({**UPLOADER_ONLY, "town_admin": (OK, OK)}, target="import_job"),
     ("members:roster-import-confirm", "post"): Row(UPLOADER_ONLY, target="import_job"),
     # Last: it ends the session. It always lands on the login page.
     ("accounts:logout", "post"): Row(everyone(LOGIN)),
