@@ -37,10 +37,10 @@ lint: install-dev
 	$(BIN)/python -m ruff check . || true
 
 worker: install
-	$(BIN)/celery -A gaoqiao worker -l info
+	DEBUG=1 $(BIN)/celery -A gaoqiao worker -l info
 
 beat: install
-	$(BIN)/celery -A gaoqiao beat -l info
+	DEBUG=1 $(BIN)/celery -A gaoqiao beat -l info
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -5,19 +5,30 @@ project folder and Celery tasks executed eagerly in the web process.
 ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL`` switch on the production parts.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# The default key only works for a laptop; `manage.py check --deploy` flags it.
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-gaoqiao-laptop-only-key-change-me")
+# The built-in key is for a laptop only: with DEBUG off the portal refuses to
+# start on it (sessions and password-reset links would be forgeable). `make demo`
+# sets DEBUG=1; a test run (pytest sets PYTEST_VERSION) gets a throwaway key.
+INSECURE_KEY = "django-insecure-gaoqiao-laptop-only-key-change-me"
 DEBUG = env.bool("DEBUG", default=False)
+_testing = "PYTEST_VERSION" in os.environ
+SECRET_KEY = env("SECRET_KEY", default="tests-only-" + INSECURE_KEY if _testing else INSECURE_KEY)
+if not DEBUG and SECRET_KEY == INSECURE_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the built-in laptop key while DEBUG is off: set SECRET_KEY to a long random string "
+        "(README, 'Running in production'), or DEBUG=1 on a laptop."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -116,6 +127,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded rosters and error reports: never under MEDIA_ROOT, never served by URL (portal.storage).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
