@@ -91,21 +91,45 @@ def mask_address(value: str) -> str:
     return f"{keep}****"
 
 
-_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{6})\d{8,10}(\d{1}[\dXx])(?![\dXx])")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<![\d.])(\d{6})\d{8,10}(\d{1}[\dXx])(?![\dXx])")
+_PHONE_IN_TEXT = re.compile(r"(?<![\d.])(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A Chinese address down to the house: a place name, then a number with 号/室/幢/座….
+_ADDRESS_IN_TEXT = re.compile(
+    r"[\u4e00-\u9fff]{2,}(?:省|市|区|县|镇|乡|街道|村|社区)[\u4e00-\u9fffA-Za-z0-9#\-]*?\d+\s*"
+    r"(?:号|室|幢|栋|弄|座|单元|组)[\u4e00-\u9fffA-Za-z0-9#\-]*"
+)
+# A request line's query string (``GET /api/members/?search=… HTTP/1.1``, a URL in a message).
+_QUERY_IN_TEXT = re.compile(r"(/[^\s?\"']*)\?[^\s\"']+")
 
 
 def redact_text(text: str) -> str:
+    """ID numbers, mobile numbers and addresses masked; query strings dropped."""
+    text = _QUERY_IN_TEXT.sub(r"\1?…", text)
     text = _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
-    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    return _ADDRESS_IN_TEXT.sub(lambda m: mask_address(m.group(0)), text)
 
 
 class PersonalDataLogFilter(logging.Filter):
-    """Masks ID numbers and mobile numbers in every log line, whatever logged them."""
+    """Masks personal data in every log line and traceback, whatever logged them.
+
+    The message, the exception's text and the stack are redacted; the
+    traceback is formatted here (and the exception object let go) so no later
+    handler formats the raw one.
+    """
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact_text(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info:
+            record.exc_text = redact_text(self._formatter.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_text(record.stack_info)
         return True
