@@ -12,9 +12,9 @@ from branches.selectors import branches_visible_to, get_branch_for_user
 
 from .forms import RosterUploadForm
 from .models import RosterImport
-from .selectors import roster_imports_reportable_to
 from .roster import allowed_branch_ids_for, roster_import_job_confirm, roster_import_job_create, roster_template_xlsx
 from .roster import roster_export as export_service
+from .selectors import roster_imports_reportable_to
 
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
