@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from .lockout import login_unlock
 from .models import User, role_uses_admin_site
 from .selectors import login_ties_for, may_manage_logins, users_manageable_by
 from .services import user_activate, user_deactivate
@@ -16,7 +17,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active", "area")
     search_fields = ("username", "display_name", "branch__name", "member__name")
     autocomplete_fields = ("branch", "area", "member")
-    actions = ("deactivate", "activate")
+    actions = ("deactivate", "activate", "unlock")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("身份与范围"), {"fields": ("display_name", "role", "branch", "area", "member")}),
@@ -76,3 +77,9 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             user_activate(user=user)
         messages.success(request, _("已启用所选账号"))
+
+    @admin.action(description=_("解除所选账号的登录锁定"))
+    def unlock(self, request, queryset):
+        # The queryset is already the logins this admin manages (get_queryset).
+        removed = sum(login_unlock(user=user) for user in queryset)
+        messages.success(request, _("已解除所选账号的登录锁定（清除 %(n)d 条失败记录）") % {"n": removed})

@@ -71,6 +71,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password, or a deactivated login, ends every API token at once.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if self.pk and (password_changed or not self.is_active):
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user_id=self.pk).delete()
+
     def clean(self) -> None:
         super().clean()
         if self.is_superuser:

@@ -1,8 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.tokens import obtain_token
 from assessment.api import register as register_assessment
 from branches.api import register as register_branches
 from members.api import register as register_members
@@ -20,6 +20,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("token/", obtain_auth_token, name="token"),
+    path("token/", obtain_token, name="token"),
     *router.urls,
 ]
