@@ -186,6 +186,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="高桥党建 <noreply@localhost>")
 
+# Each worker child's address space, in MB (portal.limits): an upload that still asks for
+# more fails with a message and the worker lives. 0: no ceiling.
+WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=3072)
 CELERY_BEAT_SCHEDULE = {
     "roster-imports-expire": {"task": "members.tasks.roster_imports_expire", "schedule": 60 * 60},
     "disclosure-items-publish-due": {"task": "disclosure.tasks.items_publish_due", "schedule": 60},

@@ -150,6 +150,12 @@ def roster_import_job_run(*, job_id: int):
         report = roster_import_file(
             source=source, file_name=job.file_name, user=user, dry_run=dry_run, progress=progress
         )
+    except MemoryError:  # the worker's ceiling (portal.limits): the file goes, the worker stays
+        report = ImportReport(
+            file_name=job.file_name,
+            dry_run=dry_run,
+            message="文件过大或过于复杂，超出了服务器读取名册的内存限制，未导入任何数据。请拆分后再导入",
+        )
     except Exception:
         import logging
 

@@ -139,7 +139,12 @@ def read_roster(source: str | os.PathLike | bytes, *, file_name: str = "") -> Sh
             head = fh.read(8)
     else:
         head = data[:8]
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(b"PK\x03\x04"):
+        from .guard import check_xlsx  # (guard imports this module)
+
+        check_xlsx(data if data is not None else path)  # what it declares, before anything is loaded
+        return _read_workbook(data, path)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return _read_workbook(data, path)
     if file_name.lower().endswith((".xlsx", ".xls", ".xlsm", ".et")):
         raise RosterFileError("该文件不是有效的 Excel/WPS 表格，请上传 .xlsx、.xls 或 .csv 文件")
