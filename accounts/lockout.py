@@ -9,6 +9,7 @@ all three go through ``django.contrib.auth.authenticate``. A town admin (the
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
 LOCKED_MESSAGE = "密码错误次数过多，该账号已被暂时锁定。请稍后再试，或联系镇党建办管理员解除锁定。"
@@ -48,3 +49,16 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": LOCKED_MESSAGE}, status=429)
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' backend for every door that has a request (login page, admin, token endpoint).
+
+    Code with no request (a shell, a test client's ``login()``) has no address to
+    lock and reaches the password check directly.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -62,3 +62,16 @@ def login_ties_for(user) -> dict[str, QuerySet]:
         "area": Area.objects.filter(town__in=branches),
         "member": Member.objects.filter(scope.q(Cap.MANAGE_LOGINS, "branch__")),
     }
+
+
+def login_managers_of(user) -> QuerySet[User]:
+    """The active logins that manage ``user``'s login (the town admins of their town): told of misuse."""
+    from .scope import ROLE_CAPABILITIES, _ancestor_paths
+
+    tie = user.branch or (user.area.town if user.area_id else None) or (user.member.branch if user.member_id else None)
+    if tie is None:
+        return User.objects.none()
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.MANAGE_LOGINS in caps]
+    return User.objects.filter(is_active=True, role__in=roles, branch__path__in=_ancestor_paths(tie.path)).exclude(
+        pk=user.pk
+    )

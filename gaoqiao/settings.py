@@ -114,7 +114,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # The first backend refuses a locked login before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # Lockout (django-axes, accounts.lockout): 5 wrong passwords for one account from one
 # address lock that pair for an hour; a town admin can unlock it sooner in the admin.

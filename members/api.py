@@ -17,10 +17,8 @@ from branches.selectors import get_branch_for_user
 
 from . import services
 from .models import Member, MemberTransfer
-from .pii import mask_address, mask_id_number, mask_phone
+from .personal_data import mask_fields
 from .selectors import can_see_personal_data, get_member_for_user, members_visible_to, transfers_of
-
-PERSONAL_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -79,8 +77,7 @@ class MemberSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not can_see_personal_data(self.context["request"].user, instance):
-            for field, mask in PERSONAL_FIELDS.items():
-                data[field] = mask(data[field] or "")
+            mask_fields(data)  # the one policy: personal_data.POLICY
         return data
 
     def validate_branch(self, branch):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from .models import Member
-from .pii import mask_address, mask_id_number, mask_phone
+from .personal_data import POLICY, shown
 from .selectors import can_see_personal_data
 
 
 class MemberDisplay:
-    """A member as templates see it: ID number, phone and address come masked
-    unless the viewer may see them, so no template can print a raw value by mistake.
+    """A member as templates see it: every personal field of the policy (``personal_data.POLICY``)
+    comes masked unless the viewer may see it, so no template can print a raw value by mistake.
 
     Everything else is read through from the member.
     """
@@ -21,22 +21,8 @@ class MemberDisplay:
         self.personal_data_visible = personal_data_visible
 
     def __getattr__(self, name):
-        return getattr(self._member, name)
-
-    @property
-    def id_number(self) -> str:
-        value = self._member.id_number
-        return value if self.personal_data_visible else mask_id_number(value)
-
-    @property
-    def phone(self) -> str:
-        value = self._member.phone
-        return value if self.personal_data_visible else mask_phone(value)
-
-    @property
-    def address(self) -> str:
-        value = self._member.address
-        return value if self.personal_data_visible else mask_address(value)
+        value = getattr(self._member, name)
+        return shown(name, value, visible=self.personal_data_visible) if name in POLICY else value
 
 
 def display_members(user, members) -> list[MemberDisplay]:

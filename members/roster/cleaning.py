@@ -14,7 +14,8 @@ from django.utils import timezone
 from branches.models import Branch
 
 from ..models import Member
-from ..pii import InvalidIdNumber, mask_id_number, mask_phone, normalize_id_number, parse_id_number
+from ..personal_data import BY_HEADER, shown_in_column
+from ..pii import InvalidIdNumber, normalize_id_number, parse_id_number
 from .columns import HEADER_OF_FIELD, fold
 
 _LABELS = {
@@ -58,7 +59,15 @@ def _text(value: Any) -> str:
     # Our own exports prefix formulas with a quote; take it off again.
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
+    if not text.isprintable():
+        # Control characters (\x01, a stray tab or line break) never reach the roster:
+        # a break becomes a space, the rest is dropped.
+        text = _CONTROL.sub("", _BREAKS.sub(" ", text)).strip()
     return text
+
+
+_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029\x85]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -94,14 +103,13 @@ class RowError:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
 
 
-def shown_value(column: str, value: Any) -> str:
-    """A cell as it may appear in an error report: ID numbers and phones masked."""
-    text = _text(value)
-    if column == "公民身份号码":
-        return mask_id_number(normalize_id_number(text))
-    if column == "联系电话":
-        return mask_phone(fold(text))
-    return text[:100]
+def shown_value(column: str, value: Any, *, visible: bool = False) -> str:
+    """A cell as it may appear in an error report: personal fields masked (``personal_data.POLICY``)
+    unless the reader may see them, so an admin can fix the file; long values cut."""
+    text = _text(value)[:100]
+    if column in BY_HEADER and not visible:
+        return shown_in_column(column, fold(text) if column == "联系电话" else text, visible=False)
+    return text
 
 
 class _Row:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from ..models import Member
-from ..pii import make_id_number, mask_id_number, mask_phone
+from ..personal_data import BY_HEADER, shown
+from ..pii import make_id_number
 from .cleaning import shown_value
 from .columns import HEADERS, canonical_header
 from .importing import ImportReport
@@ -18,10 +20,20 @@ from .importing import ImportReport
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what an xlsx (XML 1.0) cannot hold
+
+
 def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet will show as text, never evaluate."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A cell a spreadsheet will show as text, never evaluate, and can always store.
+
+    A stored string with a control character (from before imports refused them)
+    loses it here, so an export never fails on one.
+    """
+    if isinstance(value, str):
+        if not value.isprintable():
+            value = _UNWRITABLE.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -40,7 +52,9 @@ def error_report_xlsx(report: ImportReport) -> bytes:
     for number in sorted(reasons):
         cells = report.bad_rows.get(number) or []
         shown = [
-            shown_value(canonical[i], cells[i]) if canonical[i] in ("公民身份号码", "联系电话") else _cell_out(cells[i])
+            shown_value(canonical[i], cells[i], visible=report.personal_data_visible)
+            if canonical[i] in BY_HEADER
+            else _cell_out(cells[i])
             for i in range(min(len(cells), len(headers)))
         ]
         sheet.append([number, "；".join(reasons[number]), *[neutralise(v) for v in shown]])
@@ -49,7 +63,12 @@ def error_report_xlsx(report: ImportReport) -> bytes:
     return out.getvalue()
 
 
+REPORT_CELL_CHARS = 200  # a bad cell is quoted this far in the report, never whole (a 10 MB cell stays out)
+
+
 def _cell_out(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > REPORT_CELL_CHARS:
+        return value[:REPORT_CELL_CHARS] + "…"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dt.datetime):
@@ -66,16 +85,16 @@ def member_row(member: Member, *, number: int, unmasked: bool) -> list[Any]:
         member.name,
         member.get_gender_display(),
         member.ethnicity,
-        member.id_number if unmasked else mask_id_number(member.id_number),
-        member.birth_date.isoformat() if member.birth_date else "",
+        shown("id_number", member.id_number, visible=unmasked),
+        shown("birth_date", member.birth_date.isoformat() if member.birth_date else "", visible=unmasked),
         member.get_education_display() if member.education else "",
         member.get_category_display(),
         member.branch.name,
         member.joined_on.isoformat() if member.joined_on else "",
         member.full_member_on.isoformat() if member.full_member_on else "",
         member.job,
-        member.phone if unmasked else mask_phone(member.phone),
-        member.address,
+        shown("phone", member.phone, visible=unmasked),
+        shown("address", member.address, visible=unmasked),
         member.get_standing_display(),
         "是" if member.is_floating else "否",
         "是" if member.is_lost_contact else "否",

@@ -10,15 +10,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.scope import Cap
+from accounts.scope import Cap, scope_for
 from branches.selectors import branches_where
 
 from ..models import Member, MemberTransfer
-from ..pii import mask_id_number
 from .cleaning import DERIVED_FROM_ID, RowCleaner, RowError, shown_value
 from .columns import COLUMNS, HEADERS, IMPORT_FIELDS, max_rows
 from .reading import RosterFileError, Sheet, read_roster
@@ -37,6 +37,8 @@ class ImportReport:
     message: str = ""  # a problem with the whole file
     headers: list[str] = field(default_factory=list)
     bad_rows: dict[int, list[Any]] = field(default_factory=dict)  # row number -> cells, for the report file
+    # Whether the importer may see personal data: their report then shows full values, so they can fix the file.
+    personal_data_visible: bool = False
     # Per row outcome for a preview: (row number, "new" | "update" | "skip", values)
     outcomes: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
 
@@ -102,6 +104,8 @@ def roster_import_sheet(
 ) -> ImportReport:
     """Validate every row; write all of them, or (if any is bad, or ``dry_run``) none."""
     report = ImportReport(file_name=file_name, dry_run=dry_run, headers=sheet.headers)
+    # The command without --user prints to a terminal or a log: masked.
+    visible = report.personal_data_visible = user is not None and scope_for(user).has(Cap.PERSONAL_DATA)
     allowed = allowed_branch_ids_for(user)
     if allowed is not None and not allowed:
         report.message = "您没有导入党员的权限"
@@ -129,9 +133,9 @@ def roster_import_sheet(
         raw = {header: (cells[index] if index < len(cells) else None) for header, index in columns}
         values, errors = cleaner.clean(raw)
         for header, value, message in errors:
-            report.errors.append(RowError(number, header, shown_value(header, value), message))
+            report.errors.append(RowError(number, header, shown_value(header, value, visible=visible), message))
         if errors:
-            report.bad_rows[number] = list(cells)
+            report.bad_rows[number] = [c[:1000] if isinstance(c, str) else c for c in cells]  # never a 10 MB cell
         if values["id_number"]:
             rows_of_id[values["id_number"]].append(number)
             raw_of_row[number] = cells
@@ -149,7 +153,10 @@ def roster_import_sheet(
             for number in numbers:
                 report.errors.append(
                     RowError(
-                        number, "公民身份号码", mask_id_number(id_number), f"公民身份号码在文件中重复（第 {listed} 行）"
+                        number,
+                        "公民身份号码",
+                        shown_value("公民身份号码", id_number, visible=visible),
+                        f"公民身份号码在文件中重复（第 {listed} 行）",
                     )
                 )
                 report.bad_rows.setdefault(number, list(raw_of_row[number]))
@@ -171,6 +178,7 @@ def roster_import_sheet(
 
     creates: list[dict[str, Any]] = []
     updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    foreign: list[tuple[int, str]] = []
     for number, values in cleaned:
         old = existing.get(values["id_number"])
         if old is None:
@@ -178,15 +186,7 @@ def roster_import_sheet(
             kind = "new"
         else:
             if allowed is not None and old["branch_id"] not in allowed:
-                report.errors.append(
-                    RowError(
-                        number,
-                        "公民身份号码",
-                        mask_id_number(values["id_number"]),
-                        "该党员属于您无权管理的党支部，不能通过导入修改",
-                    )
-                )
-                report.bad_rows.setdefault(number, [])
+                foreign.append((number, values["id_number"]))  # counted, never named (below)
                 continue
             changed = {f: values[f] for f in present if f in values and values[f] != old[f]}
             if changed:
@@ -197,6 +197,8 @@ def roster_import_sheet(
                 kind = "skip"
         if len(report.outcomes) < keep_outcomes:
             report.outcomes.append((number, kind, values))
+    if foreign and _refuse_foreign_ids(report, foreign, user=user, visible=visible):
+        return report
     report.errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else 99))
     report.created, report.updated = len(creates), len(updates)
     report.transferred = sum(1 for old, changed in updates if "branch_id" in changed)
@@ -311,3 +313,55 @@ def roster_import_file(
     except RosterFileError as exc:
         return ImportReport(file_name=file_name, dry_run=dry_run, message=str(exc))
     return roster_import_sheet(sheet=sheet, user=user, dry_run=dry_run, progress=progress, file_name=file_name)
+
+
+FOREIGN_MESSAGE = "该公民身份号码无法由您导入。若该党员从其他党组织转入，请通过组织关系转接办理"
+
+
+def foreign_id_limit() -> int:
+    return getattr(settings, "ROSTER_IMPORT_FOREIGN_ID_LIMIT", 5)
+
+
+def _refuse_foreign_ids(report: ImportReport, foreign: list[tuple[int, str]], *, user, visible: bool) -> bool:
+    """ID numbers of members the importer may not manage: a file must not tell them which ones are members.
+
+    A few (a member moving in) are reported row by row; many look like a probe:
+    the whole file is refused without naming any row, and the town admins are told.
+    Returns whether the file was refused.
+    """
+    if len(foreign) > foreign_id_limit():
+        report.errors = []
+        report.bad_rows = {}
+        report.outcomes = []
+        report.message = "文件中有较多公民身份号码无法由您导入，已拒绝整份文件，并已通知镇党建办。"
+        _tell_town_admins(user=user, count=len(foreign), file_name=report.file_name)
+        return True
+    for number, id_number in foreign:
+        report.errors.append(
+            RowError(number, "公民身份号码", shown_value("公民身份号码", id_number, visible=visible), FOREIGN_MESSAGE)
+        )
+        report.bad_rows.setdefault(number, [])
+    return False
+
+
+def _tell_town_admins(*, user, count: int, file_name: str) -> None:
+    import logging
+
+    from django.core.mail import send_mail
+
+    from accounts.selectors import login_managers_of
+
+    who = user.get_username() if user is not None else "-"
+    logging.getLogger("members.roster").warning(
+        "roster import by %s refused: %d ID numbers of members outside their scope (%s)", who, count, file_name
+    )
+    admins = [u.email for u in login_managers_of(user) if u.email] if user is not None else []
+    if admins:
+        send_mail(
+            "【高桥党建】名册导入被拒绝：疑似查询他人党员身份",
+            f"账号 {who} 上传的名册“{file_name}”中有 {count} 个公民身份号码属于其无权管理的党员，"
+            "系统已拒绝整份文件。请核实该账号的用途。",
+            None,
+            admins,
+            fail_silently=True,
+        )

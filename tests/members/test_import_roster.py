@@ -351,7 +351,7 @@ def test_import_cannot_move_a_member_out_of_a_branch_outside_scope(tmp_path, bra
                  性别=other.get_gender_display())
     before = snapshot()
     out, _ = run_failing(write(tmp_path, "steal.xlsx", xlsx_bytes([row])), "--user", secretary_a_user.username)
-    assert "无权管理的党支部" in out
+    assert "无法由您导入" in out
     assert snapshot() == before
 
 
