@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_api import writes_need
+from accounts.scope_api import ScopedPrimaryKeyRelatedField, writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import get_branch_for_user
 
@@ -26,9 +26,10 @@ class MemberSerializer(serializers.ModelSerializer):
     party_group_name = serializers.CharField(source="party_group.name", read_only=True, default=None)
     is_due_for_conversion = serializers.BooleanField(read_only=True)
     personal_data_masked = serializers.SerializerMethodField(help_text="身份证号、电话、住址是否已脱敏")
-    branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
-    party_group = serializers.PrimaryKeyRelatedField(
-        queryset=PartyGroup.objects.all(), allow_null=True, required=False
+    # Choices (and accepted ids) are the caller's own: the browsable API lists nothing else.
+    branch = ScopedPrimaryKeyRelatedField("branches.selectors.branches_writable_by", Branch)
+    party_group = ScopedPrimaryKeyRelatedField(
+        "branches.selectors.party_groups_visible_to", PartyGroup, allow_null=True, required=False
     )
 
     class Meta:

@@ -11,6 +11,9 @@ from accounts.models import Role
 from branches.models import Branch
 from tests.factories import AreaFactory, BranchFactory, MemberFactory, PartyGroupFactory, UserFactory
 
+# The roster page's upload and confirm, run as their transaction would commit (the task in-process).
+from tests.members.test_import_pages import committing, confirm, upload  # noqa: F401, E402
+
 
 def login(user) -> Client:
     client = Client()

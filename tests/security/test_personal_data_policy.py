@@ -13,7 +13,6 @@ from members.models import Member, RosterImport
 from members.personal_data import POLICY
 from tests.factories import MemberFactory
 from tests.members.roster_files import csv_bytes, last_job, person, xlsx_bytes
-from tests.members.test_import_pages import confirm, on_commit, upload  # noqa: F401  (the fixture runs the task)
 
 ADDRESS = "浙江省宁波市海曙区高桥镇高峰村3组12号"
 
@@ -59,7 +58,7 @@ def test_api_masks_birth_date_like_the_page(area_head, branch_a):
     assert member.birth_date.isoformat() not in page and ADDRESS not in page
 
 
-def test_error_report_shows_full_values_to_a_role_that_may_see_them(town_admin, secretary_a, branch_a):
+def test_error_report_shows_full_values_to_a_role_that_may_see_them(town_admin, secretary_a, branch_a, upload):
     bad = person(1, branch=branch_a.name, 联系电话="138-abc-5678", 家庭住址=ADDRESS)
     bad["入党日期"] = "not a date"
     upload(secretary_a, "bad.xlsx", xlsx_bytes([bad]))
@@ -75,7 +74,7 @@ def test_error_report_shows_full_values_to_a_role_that_may_see_them(town_admin, 
 # -- hole 7: control characters ----------------------------------------------------------------
 
 
-def test_control_characters_are_stripped_on_import(town_admin, branch_a):
+def test_control_characters_are_stripped_on_import(town_admin, branch_a, upload, confirm):
     row = person(1, branch=branch_a.name, 家庭住址="高峰村\x013组\x0212号\r\n东侧")
     upload(town_admin, "ctl.csv", csv_bytes([row]))
     job = last_job()
@@ -95,7 +94,7 @@ def test_export_never_fails_on_a_stored_control_character(area_head, town_admin,
 # -- hole 10: ID numbers of other branches ----------------------------------------------------
 
 
-def test_a_few_foreign_id_numbers_get_one_neutral_message(secretary_a, branch_a, branch_b):
+def test_a_few_foreign_id_numbers_get_one_neutral_message(secretary_a, branch_a, branch_b, upload):
     other = MemberFactory(branch=branch_b)
     row = person(1, branch=branch_a.name, 公民身份号码=other.id_number, 出生日期=other.birth_date.isoformat())
     row["性别"] = other.get_gender_display()
@@ -107,7 +106,7 @@ def test_a_few_foreign_id_numbers_get_one_neutral_message(secretary_a, branch_a,
 
 
 def test_a_file_of_many_foreign_id_numbers_is_refused_whole_and_town_admins_are_told(
-    secretary_a, secretary_a_user, town_admin_user, branch_a, branch_b, settings
+    secretary_a, secretary_a_user, town_admin_user, branch_a, branch_b, settings, upload
 ):
     town_admin_user.email = "admin@gaoqiao.example"
     town_admin_user.save()
@@ -128,7 +127,7 @@ def test_a_file_of_many_foreign_id_numbers_is_refused_whole_and_town_admins_are_
     assert "secretary_a" in mail.outbox[0].body
 
 
-def test_a_huge_cell_is_not_stored_whole(town_admin, branch_a):
+def test_a_huge_cell_is_not_stored_whole(town_admin, branch_a, upload):
     row = person(1, branch=branch_a.name)
     row["民族"] = "汉" * 1_000_000
     upload(town_admin, "huge.xlsx", xlsx_bytes([row]))

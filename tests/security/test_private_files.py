@@ -12,14 +12,13 @@ from django.urls import clear_url_caches, reverse
 
 from members.models import RosterImport
 from tests.members.roster_files import last_job, person, xlsx_bytes
-from tests.members.test_import_pages import on_commit, upload  # noqa: F401  (the fixture runs the task)
 
 
 def _files_under(root) -> list[str]:
     return [os.path.join(d, f) for d, _dirs, files in os.walk(str(root)) for f in files]
 
 
-def test_upload_and_report_live_outside_media_under_random_names(town_admin, branch_a, settings):
+def test_upload_and_report_live_outside_media_under_random_names(town_admin, branch_a, settings, upload):
     upload(town_admin, "upload.xlsx", xlsx_bytes([person(1, branch=branch_a.name)]))
     job = last_job()
     assert job.status == RosterImport.Status.CHECKED
@@ -32,7 +31,7 @@ def test_upload_and_report_live_outside_media_under_random_names(town_admin, bra
 
 
 def test_error_report_has_a_random_name_and_goes_to_uploader_or_town_admin(
-    secretary_a, secretary_b, town_admin, anonymous, branch_a, settings
+    secretary_a, secretary_b, town_admin, anonymous, branch_a, settings, upload
 ):
     upload(secretary_a, "名册.xlsx", xlsx_bytes([person(1, branch="无此党支部")]))
     job = last_job()
@@ -60,7 +59,7 @@ def debug_urls(settings):
     clear_url_caches()
 
 
-def test_demo_serves_member_photos_and_nothing_else(debug_urls, settings, town_admin, branch_a):
+def test_demo_serves_member_photos_and_nothing_else(debug_urls, settings, town_admin, branch_a, upload):
     photos = Path(settings.MEDIA_ROOT) / "members" / "photos"
     photos.mkdir(parents=True)
     (photos / "a.jpg").write_bytes(b"\xff\xd8\xff")

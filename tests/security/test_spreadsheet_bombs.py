@@ -19,7 +19,6 @@ from django.urls import reverse
 from members.models import RosterImport
 from members.roster import RosterFileError, read_roster
 from tests.members.roster_files import last_job, person, xlsx_bytes
-from tests.members.test_import_pages import on_commit, upload  # noqa: F401  (the fixture runs the task)
 
 _CT = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -139,7 +138,7 @@ def test_xlsb_and_ods_are_refused_not_read():
     assert "另存为 .xlsx" in str(refused.value)
 
 
-def test_probe_upload_on_the_roster_page_is_refused_and_the_server_keeps_serving(town_admin, branch_a):
+def test_probe_upload_on_the_roster_page_is_refused_and_the_server_keeps_serving(town_admin, branch_a, upload):
     upload(town_admin, "upload.xlsx", one_cell_at("XFD1048576"))
     job = last_job()
     assert job.status == RosterImport.Status.FAILED
