@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch
 from members.models import Member
+from tests.seeded import seeded_for_module
 
 HREF = re.compile(r'(?:href|src|action)="([^"#]+)"')
 DIGITS = re.compile(r"\d{11}|\d{17}[\dXx]")
@@ -22,11 +23,9 @@ DIGITS = re.compile(r"\d{11}|\d{17}[\dXx]")
 
 @pytest.fixture(scope="module")
 def demo_town(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with seeded_for_module(django_db_blocker):
         call_command("seed_demo", verbosity=0)
         yield
-        # Seeded outside a test transaction: leave the database empty for the tests after.
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _personal_values() -> tuple[set[str], list[str]]:

@@ -16,6 +16,7 @@ from branches.models import Area, Branch, OfficerPost, PartyGroup
 from members.models import Member
 from members.pii import parse_id_number
 from portal.seeding import DEMO_PASSWORD
+from tests.seeded import seeded_for_module
 
 pytestmark = pytest.mark.django_db
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -25,12 +26,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def seeded(django_db_setup, django_db_blocker) -> str:
     """One demo town for the module (seeding is the slow part), and what ``seed_demo`` printed."""
     # The same cheap hasher as the tests' own autouse fixture, which is not active yet in a module fixture.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    with seeded_for_module(django_db_blocker), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
-        # Seeded outside a test transaction: leave the database empty for the tests after.
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _counts() -> dict[str, int]:
