@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from portal.history_admin import ChangeHistoryAdmin
+
 from .lockout import login_unlock
 from .models import User, role_uses_admin_site
 from .selectors import login_ties_for, may_manage_logins, users_manageable_by
@@ -12,7 +14,7 @@ from .services import user_activate, user_deactivate
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ChangeHistoryAdmin, DjangoUserAdmin):
     list_display = ("username", "display_name", "role", "branch", "area", "member", "is_active", "last_login")
     list_filter = ("role", "is_active", "area")
     search_fields = ("username", "display_name", "branch__name", "member__name")

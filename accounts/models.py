@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.history import history
+
 
 class Role(models.TextChoices):
     TOWN_ADMIN = "town_admin", _("镇党建办管理员")
@@ -63,6 +65,9 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("对应党员"),
     )
+
+    # Who changed a login's role, ties or state; never its password hash or each login time.
+    history = history(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("用户")

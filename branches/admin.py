@@ -8,6 +8,7 @@ from treebeard.exceptions import InvalidMoveToDescendant, InvalidPosition, Missi
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from accounts.scope_admin import ScopedAdminMixin
+from portal.history_admin import ChangeHistoryAdmin
 
 from . import selectors
 from .models import Area, Branch, OfficerPost, PartyGroup
@@ -51,7 +52,7 @@ class ScopedMoveNodeForm(MoveNodeForm):
 
 
 @admin.register(Branch)
-class BranchAdmin(ScopedAdminMixin, TreeAdmin):
+class BranchAdmin(ScopedAdminMixin, ChangeHistoryAdmin, TreeAdmin):
     form = movenodeform_factory(Branch, form=ScopedMoveNodeForm)
     list_display = ("name", "code", "kind", "unit", "area", "is_active")
     list_filter = ("kind", "unit", "area", "is_active")
@@ -123,7 +124,7 @@ class PartyGroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OfficerPost)
-class OfficerPostAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OfficerPostAdmin(ScopedAdminMixin, ChangeHistoryAdmin):
     list_display = ("branch", "post", "member", "term_start", "term_end")
     list_filter = ("post", "branch__area")
     search_fields = ("member__name", "branch__name")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from portal.history import history
+
 
 class Area(models.Model):
     """片区: a supervision grouping of units, not a party organisation.
@@ -67,6 +69,8 @@ class Branch(MP_Node):
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = history(excluded_fields=["updated_at", "created_at", "numchild"])
 
     # No node_order_by: sorted insertion would rewrite siblings' paths, and a
     # path held in memory (a user's scope) must stay true. New branches go last.
@@ -140,6 +144,7 @@ class OfficerPost(models.Model):
     term_end = models.DateField(_("任期结束"), null=True, blank=True)
 
     objects = OfficerPostQuerySet.as_manager()
+    history = history()
 
     class Meta:
         verbose_name = _("班子成员任职")

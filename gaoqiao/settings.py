@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "import_export",
     "treebeard",
     "axes",
+    "simple_history",
     # core
     "portal",
     "accounts",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.NoStoreMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last: it turns a locked login into the lockout page (accounts.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -235,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Change history is read in the admin; changes go through the services, never a "revert".
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Production hardening, switched on by the environment behind HTTPS.
 BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)

@@ -7,6 +7,7 @@ from accounts.scope import Cap, scope_for
 from accounts.scope_admin import ScopedAdminMixin
 from accounts.selectors import login_ties_for, users_within
 from accounts.services import member_login_create
+from portal.history_admin import ChangeHistoryAdmin
 
 from . import selectors
 from .models import Member, MemberTransfer, RosterExport, RosterImport
@@ -16,7 +17,7 @@ from .roster import RosterFileError
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class MemberAdmin(ScopedAdminMixin, ChangeHistoryAdmin, ImportExportModelAdmin):
     """Members, with the roster import (preview, then confirm) and export of django-import-export.
 
     Import and export run through ``members.roster``: the same validation, scope,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
+from portal.history import history
 from portal.storage import private_storage, random_name
 
 from .pii import InvalidIdNumber, normalize_id_number, parse_id_number
@@ -92,6 +93,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = history(excluded_fields=["updated_at", "created_at"])
 
     class Meta:
         verbose_name = _("党员")

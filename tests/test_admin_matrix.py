@@ -39,6 +39,8 @@ ACTIONS = {
     "import": ("get", "post"),
     "process_import": ("post",),
     "export": ("get", "post"),
+    # One historical version's page (two ids): read through the same scope as "history"; not sent here.
+    "simple_history": (),
 }
 
 
