@@ -40,13 +40,20 @@ def _refresh_statuses(on: dt.date) -> int:
         Prefetch("milestones", queryset=Milestone.objects.only("pk", "project_id", "weight", "planned_on", "done_on"))
     )
     changed = []
-    for project in projects.only("pk", "status", "percent", "starts_on", "ends_on"):
+    for project in projects.only("pk", "status", "percent", "starts_on", "ends_on", "is_public"):
         milestones = list(project.milestones.all())
         status, percent = status_of(project, milestones, on), progress_of(milestones)
         if (status, percent) != (project.status, project.percent):
             project.status, project.percent = status, percent
             changed.append(project)
     Project.objects.bulk_update(changed, ["status", "percent"], batch_size=1000)
+    public = [p.pk for p in changed if p.is_public]
+    if public:
+        # The board shows the status too: a project that fell behind today says so there.
+        from .publishing import project_publish
+
+        for project in Project.objects.filter(pk__in=public).select_related("branch", "lead"):
+            project_publish(project=project)
     return len(changed)
 
 

@@ -248,3 +248,51 @@ def key_task_progress_for(*, year: int, on: dt.date, units: Iterable | None = No
         pk = getattr(u, "pk", u)
         result.setdefault(pk, KeyTaskProgress(unit_id=pk, due=0, done=0, late=0, percent=100))
     return result
+
+
+# ------------------------------------------------------------------ the public page
+
+
+@dataclass(frozen=True)
+class PublicProject:
+    """What a villager may read: the newest *published* version's content, never the live project."""
+
+    title: str
+    payload: dict
+    number: int  # version number; above 1 the page says it was corrected
+    published_at: dt.datetime
+    reason: str
+    branch_name: str
+    branch_code: str
+
+
+def public_project(pk: int) -> PublicProject:
+    """The published page of project ``pk``, or 404 when none is published for everyone."""
+    from disclosure.models import Audience, Item
+    from disclosure.models import Category as DisclosureCategory
+
+    from .publishing import SOURCE_PREFIX
+
+    item = (
+        Item.objects.filter(
+            category=DisclosureCategory.SECRETARY_PROJECTS,
+            source=f"{SOURCE_PREFIX}{int(pk)}",
+            latest_version__isnull=False,
+            latest_version__audience=Audience.PUBLIC,
+            branch__is_active=True,
+        )
+        .select_related("latest_version", "branch")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    version = item.latest_version
+    return PublicProject(
+        title=version.title,
+        payload=version.payload,
+        number=version.number,
+        published_at=version.published_at,
+        reason=version.reason,
+        branch_name=item.branch.name,
+        branch_code=item.branch.code,
+    )

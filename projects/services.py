@@ -230,7 +230,9 @@ def photo_delete(*, photo: ProjectPhoto, by=None) -> None:
     with transaction.atomic():
         photo.delete()
         _after_change(project, by=by)
-    photo.image.delete(save=False)
+    if not project.is_public:
+        # A published photo stays on disk: earlier versions on the board still show it.
+        photo.image.delete(save=False)
 
 
 def report_save(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/milestones/", views.milestone_add, name="milestone-add"),
     path("<int:pk>/photos/", views.photo_add, name="photo-add"),
     path("<int:pk>/report/", views.report_edit, name="report"),
+    path("<int:pk>/publish/", views.project_publish, name="publish"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone-edit"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo-delete"),

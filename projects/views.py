@@ -255,3 +255,19 @@ def report_edit(request, pk: int):
             messages.success(request, _("月度进展已提交"))
             return redirect("projects:detail", pk)
     return render(request, "projects/report_form.html", {"form": form, "project": project})
+
+
+@require_POST
+@login_required
+def project_publish(request, pk: int):
+    """Put the project on its site's board; from now on every change publishes a new version."""
+    from .publishing import project_publish as publish
+
+    project = get_project_for_user(request.user, pk, write=True)
+    try:
+        version = publish(project=project, by=request.user)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, _("已在公开栏发布（第 %(n)s 版）") % {"n": version.number})
+    return redirect("projects:detail", pk)

@@ -49,6 +49,8 @@ ROWS = {
     ("projects:milestone-edit", "post"): Row(write_scoped(), target="milestone"),
     ("projects:milestone-done", "post"): Row(write_scoped(), target="milestone"),
     ("projects:photo-delete", "post"): Row(write_scoped(), target="photo"),
+    ("projects:publish", "post"): Row(write_scoped(), target="project"),
+    ("projects_public:detail", "get"): Row(everyone((OK, OK)), target="public_project"),
     ("projects:wall-chart", "get"): Row(READERS),
     ("projects:key-task-create", "get"): Row(TOWN_WRITER),
     ("projects:key-task-create", "post"): Row(TOWN_WRITER),
@@ -100,7 +102,24 @@ def targets(request, world: dict) -> dict:
         photos.append(photo.pk)
         tasks.append(task.pk)
         months.append(task.months.get(month=1).pk)
+    from projects.publishing import project_publish
+
+    public = []
+    for pk in projects:
+        project = services.Project.objects.get(pk=pk)
+        other = services.project_create(
+            branch=project.branch,
+            lead=project.lead,
+            name=f"{project.name}（公开）",
+            category=Category.SERVICE,
+            goal="公开的项目",
+            starts_on=project.starts_on,
+            ends_on=project.ends_on,
+        )
+        project_publish(project=other)
+        public.append(other.pk)
     return {
+        "public_project": tuple(public),
         "project": tuple(projects),
         "milestone": tuple(milestones),
         "photo": tuple(photos),
