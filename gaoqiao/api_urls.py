@@ -7,6 +7,7 @@ from assessment.api import register as register_assessment
 from branches.api import register as register_branches
 from members.api import register as register_members
 from notices.api import register as register_notices
+from projects.api import register as register_projects
 
 # No `.json` suffix twins: one pattern per URL name, one door per resource.
 router = DefaultRouter()
@@ -15,6 +16,7 @@ register_branches(router)
 register_members(router)
 register_notices(router)
 register_assessment(router)
+register_projects(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

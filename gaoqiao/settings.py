@@ -236,6 +236,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        # Two apps have a "category" field: each enum gets a name of its own.
+        "MemberCategoryEnum": "members.models.Member.Category",
+        "ProjectCategoryEnum": "projects.models.Category",
+        "ProjectStatusEnum": "projects.models.Status",
+    },
 }
 
 # Change history is read in the admin; changes go through the services, never a "revert".

@@ -27,6 +27,8 @@ def write_scoped(outcome: str = OK, anonymous: str = LOGIN) -> dict:
     }
 
 
+API_WRITERS_400 = {**everyone(DENY), "town_admin": "400", "secretary_a": "400", "secretary_b": "400"}
+
 TOWN_WRITE_ONLY = {
     **{role: (DENY, DENY) for role in ("town_staff", "area_head", "member", "secretary_a", "secretary_b")},
     "anonymous": (LOGIN, LOGIN),
@@ -58,6 +60,24 @@ ROWS = {
     ("projects:key-task-edit", "get"): Row(TOWN_WRITE_ONLY, target="key_task"),
     ("projects:key-task-edit", "post"): Row(TOWN_WRITE_ONLY, target="key_task"),
     ("projects:key-task-month", "post"): Row(write_scoped("400"), target="key_task_month"),
+    # API: reads scoped like the pages; an empty body is refused (400) where the role may write.
+    ("api:projects-list", "get"): Row(API_LOGGED_IN),
+    ("api:projects-list", "post"): Row(API_WRITERS_400),
+    ("api:projects-detail", "get"): Row(scoped(DENY), target="project"),
+    ("api:projects-detail", "patch"): Row(write_scoped(OK, DENY), target="project"),  # an empty PATCH: 200
+    ("api:projects-publish", "post"): Row(write_scoped(OK, DENY), target="project"),
+    ("api:milestones-list", "get"): Row(API_LOGGED_IN),
+    ("api:milestones-list", "post"): Row(API_WRITERS_400),
+    ("api:milestones-detail", "get"): Row(scoped(DENY), target="milestone"),
+    ("api:milestones-detail", "patch"): Row(write_scoped(OK, DENY), target="milestone"),
+    ("api:project-reports-list", "get"): Row(API_LOGGED_IN),
+    ("api:project-reports-list", "post"): Row(API_WRITERS_400),
+    ("api:project-reports-detail", "get"): Row(scoped(DENY), target="report"),
+    ("api:key-tasks-list", "get"): Row(API_LOGGED_IN),
+    ("api:key-tasks-detail", "get"): Row(scoped(DENY), target="key_task"),
+    ("api:key-task-months-list", "get"): Row(API_LOGGED_IN),
+    ("api:key-task-months-detail", "get"): Row(scoped(DENY), target="key_task_month"),
+    ("api:key-task-months-report", "post"): Row(write_scoped("400", DENY), target="key_task_month"),
 }
 
 
@@ -74,7 +94,7 @@ def targets(request, world: dict) -> dict:
 
     town = request.getfixturevalue("town")
     today = timezone.localdate()
-    projects, milestones, photos, tasks, months = [], [], [], [], []
+    projects, milestones, photos, tasks, months, reports = [], [], [], [], [], []
     for branch_id, lead in zip(world["branch"], ("member_a", "member_b"), strict=True):
         branch = Branch.objects.get(pk=branch_id)
         project = services.project_create(
@@ -87,6 +107,7 @@ def targets(request, world: dict) -> dict:
             ends_on=today + dt.timedelta(days=200),
         )
         milestone = services.milestone_create(project=project, title="方案制定", planned_on=today)
+        reports.append(services.report_save(project=project, month=today, done="完成方案", next_steps="开始施工").pk)
         photo = services.photo_add(project=project, upload=SimpleUploadedFile("p.jpg", jpeg_bytes()))
         task = services.key_task_save(
             branch=town,
@@ -121,6 +142,7 @@ def targets(request, world: dict) -> dict:
     return {
         "public_project": tuple(public),
         "project": tuple(projects),
+        "report": tuple(reports),
         "milestone": tuple(milestones),
         "photo": tuple(photos),
         "key_task": tuple(tasks),

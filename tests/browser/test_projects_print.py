@@ -9,8 +9,11 @@ import subprocess
 
 import pytest
 
-from tests.browser.test_phone_journeys import CHROMIUM, PHONE, _fits_the_phone, page  # noqa: F401  (fixture)
+from tests.browser import test_phone_journeys as journeys
 from tests.conftest import IN_CI
+
+CHROMIUM, _fits_the_phone = journeys.CHROMIUM, journeys._fits_the_phone
+page = journeys.page  # the same Playwright page fixture (Debian chromium at 375 px)
 
 PDFINFO = shutil.which("pdfinfo")
 
@@ -26,7 +29,7 @@ pytestmark = [
 TARGET = "完成年度目标的阶段任务，形成台账并报镇党建办备案，同步做好群众宣传和现场督查工作"
 
 
-def _login(page, live_server, username: str, password: str) -> None:  # noqa: F811
+def _login(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -42,7 +45,7 @@ def _pdfinfo(path) -> dict[str, str]:
 @pytest.mark.skipif(not IN_CI and PDFINFO is None, reason="needs poppler-utils (pdfinfo)")
 def test_wall_chart_prints_on_one_a3_landscape_page(
     live_server, page, town, branch_a, branch_b, town_admin_user, tmp_path
-):  # noqa: F811
+):
     from projects import services
 
     year = dt.date.today().year
@@ -72,7 +75,7 @@ def test_wall_chart_prints_on_one_a3_landscape_page(
     assert round(float(width)) == 1191 and round(float(height)) == 842
 
 
-def test_secretary_writes_the_monthly_report_on_a_phone(live_server, page, secretary_a_user, branch_a):  # noqa: F811
+def test_secretary_writes_the_monthly_report_on_a_phone(live_server, page, secretary_a_user, branch_a):
     from projects import services
     from projects.models import Category
 
