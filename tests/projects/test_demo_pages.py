@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -13,10 +14,12 @@ from projects.models import KeyTask, KeyTaskMonth, Project, Status
 
 @pytest.fixture(scope="module")
 def demo_town(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # Seeded once for the module inside a transaction that is rolled back afterwards, so the rows
+    # the migrations put in (rule sets, standards) are still there for the tests after these.
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", verbosity=0)
         yield
-        call_command("flush", interactive=False, verbosity=0)
+        transaction.set_rollback(True)
 
 
 def _client(username: str) -> Client:
