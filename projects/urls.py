@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import key_task_views, views
+from . import key_task_views, summary_views, views
 
 app_name = "projects"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone-edit"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo-delete"),
+    path("summary/<int:pk>/", summary_views.yearly_summary_view, name="yearly-summary"),
     path("key-tasks/", key_task_views.wall_chart_view, name="wall-chart"),
     path("key-tasks/new/", key_task_views.key_task_create, name="key-task-create"),
     path("key-tasks/<int:pk>/", key_task_views.key_task_detail, name="key-task-detail"),

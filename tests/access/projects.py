@@ -53,6 +53,7 @@ ROWS = {
     ("projects:photo-delete", "post"): Row(write_scoped(), target="photo"),
     ("projects:publish", "post"): Row(write_scoped(), target="project"),
     ("projects_public:detail", "get"): Row(everyone((OK, OK)), target="public_project"),
+    ("projects:yearly-summary", "get"): Row(scoped(LOGIN), target="branch"),
     ("projects:wall-chart", "get"): Row(READERS),
     ("projects:key-task-create", "get"): Row(TOWN_WRITER),
     ("projects:key-task-create", "post"): Row(TOWN_WRITER),
