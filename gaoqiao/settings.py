@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.errors.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.NoStoreMiddleware",
@@ -105,7 +106,11 @@ _is_postgres = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")
 # them and 361 req/s with them on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if _is_postgres else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if not _is_postgres:
+if _is_postgres:
+    # A database that does not answer fails a request after this many seconds
+    # instead of hanging it (libpq's minimum is 2); /healthz relies on it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+else:
     # SQLite waits for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
@@ -210,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0, day_of_month="1-7", month_of_year="1,4,7,10"),
     },
 }
+
+# Seconds each /healthz ping may take per step (connect, then answer) before the
+# dependency counts as down: a dead Redis makes /healthz a 503 well inside a second.
+HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.4)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

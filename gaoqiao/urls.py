@@ -13,6 +13,8 @@ admin.site.site_header = "高桥党建 管理后台"
 admin.site.site_title = "高桥党建"
 admin.site.index_title = "数据管理"
 
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
