@@ -8,6 +8,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.relations import PrimaryKeyRelatedField
 
+from portal.api import StrictFilterSet
+
 from .scope import Cap, scope_for
 
 
@@ -45,6 +47,9 @@ class ScopedFilterBackend(DjangoFilterBackend):
     for one outside the user's scope, and the browsable API's filter form lists
     only the user's own branches, groups and areas.
     """
+
+    # Strict for every API filter (portal.api): a blank or malformed value is a 400, never "no filter".
+    filterset_base = StrictFilterSet
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-import django_filters
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+
+from portal.api import IdFilter, StrictFilterSet
 
 from .models import Area, Branch, PartyGroup
 from .selectors import areas_visible_to, branches_visible_to, get_branch_for_user, party_groups_visible_to
@@ -14,7 +15,7 @@ class BranchSerializer(serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True, help_text="上级党组织 ID")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     unit_display = serializers.CharField(source="get_unit_display", read_only=True)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    area_name = serializers.CharField(source="area.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Branch
@@ -36,8 +37,8 @@ class BranchSerializer(serializers.ModelSerializer):
         ]
 
 
-class BranchFilter(django_filters.FilterSet):
-    within = django_filters.NumberFilter(method="filter_within", label="某组织及其下级（组织 ID）")
+class BranchFilter(StrictFilterSet):
+    within = IdFilter(method="filter_within", label="某组织及其下级（组织 ID）")
 
     class Meta:
         model = Branch

@@ -221,16 +221,18 @@ CELERY_BEAT_SCHEDULE = {
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.4)
 
 REST_FRAMEWORK = {
+    # Token first: a request with no credentials hears 401 with `WWW-Authenticate: Token`
+    # (the first class decides the challenge); the browser's session still works.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "accounts.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "accounts.scope_api.ScopedFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "portal.api.StrictSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -251,6 +253,12 @@ SPECTACULAR_SETTINGS = {
         "ProjectCategoryEnum": "projects.models.Category",
         "ProjectStatusEnum": "projects.models.Status",
     },
+    # Browsers use the session; the contract documents the token, the door for API clients.
+    "AUTHENTICATION_WHITELIST": ["accounts.authentication.ExpiringTokenAuthentication"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_error_responses",
+    ],
 }
 
 # Change history is read in the admin; changes go through the services, never a "revert".

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -14,6 +13,7 @@ from accounts.scope import Cap, scope_for
 from accounts.scope_api import ScopedPrimaryKeyRelatedField, writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import get_branch_for_user
+from portal.api import IdFilter, StrictBooleanFilter, StrictFilterSet
 
 from . import services
 from .models import Member, MemberTransfer
@@ -23,7 +23,9 @@ from .selectors import can_see_personal_data, get_member_for_user, members_visib
 
 class MemberSerializer(serializers.ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
-    party_group_name = serializers.CharField(source="party_group.name", read_only=True, default=None)
+    # A method field, not source="party_group.name": DRF drops a dotted source's default
+    # from partial (PATCH) replies, and the reply must carry every documented field.
+    party_group_name = serializers.SerializerMethodField()
     is_due_for_conversion = serializers.BooleanField(read_only=True)
     personal_data_masked = serializers.SerializerMethodField(help_text="身份证号、电话、住址是否已脱敏")
     # Choices (and accepted ids) are the caller's own: the browsable API lists nothing else.
@@ -72,6 +74,10 @@ class MemberSerializer(serializers.ModelSerializer):
             "id_number": {"validators": []},
         }
 
+    @extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+    def get_party_group_name(self, obj) -> str | None:
+        return obj.party_group.name if obj.party_group_id else None
+
     def get_personal_data_masked(self, obj) -> bool:
         return not can_see_personal_data(self.context["request"].user, obj)
 
@@ -106,9 +112,9 @@ class TransferOutSerializer(serializers.ModelSerializer):
         fields = ["id", "from_branch", "from_branch_name", "to_branch", "to_branch_name", "transferred_on", "reason"]
 
 
-class MemberFilter(django_filters.FilterSet):
-    within = django_filters.NumberFilter(method="filter_within", label="某组织及其下级（组织 ID）")
-    due_for_conversion = django_filters.BooleanFilter(method="filter_due", label="预备期满一年待转正")
+class MemberFilter(StrictFilterSet):
+    within = IdFilter(method="filter_within", label="某组织及其下级（组织 ID）")
+    due_for_conversion = StrictBooleanFilter(method="filter_due", label="预备期满一年待转正")
 
     class Meta:
         model = Member
@@ -169,7 +175,7 @@ class MemberViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as exc:
             raise _as_drf_error(exc) from None
 
-    @extend_schema(summary="组织关系转接", request=TransferSerializer, responses=TransferOutSerializer)
+    @extend_schema(summary="组织关系转接", request=TransferSerializer, responses={201: TransferOutSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         member = self.get_object()
@@ -183,10 +189,11 @@ class MemberViewSet(viewsets.ModelViewSet):
         return Response(TransferOutSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="组织关系转接记录", responses=TransferOutSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def transfers(self, request, pk=None):
         member = self.get_object()
-        return Response(TransferOutSerializer(transfers_of(member), many=True).data)
+        page = self.paginate_queryset(transfers_of(member))
+        return self.get_paginated_response(TransferOutSerializer(page, many=True).data)
 
 
 def register(router) -> None:

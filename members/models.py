@@ -139,6 +139,8 @@ class Member(models.Model):
         today = self.__dict__.get("_clean_today") or timezone.localdate()
         if self.joined_on and self.joined_on > today:
             errors["joined_on"] = _("入党日期不能晚于今天")
+        if self.full_member_on and self.full_member_on > today:
+            errors["full_member_on"] = _("转为正式党员日期不能晚于今天")
         if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
             errors["full_member_on"] = _("转为正式党员日期不能早于入党日期")
         if self.category == self.Category.PROBATIONARY and self.full_member_on:

@@ -46,6 +46,10 @@ def nav_for(request) -> list[NavItem]:
     links = sorted((link for source in _sources for link in source(request, scope)), key=lambda link: link.order)
     path = request.path
     return [
-        NavItem(link.label, link.url, path == link.url or (link.url != "/" and path.startswith(link.url) and link.url.count("/") > 2))
+        NavItem(
+            link.label,
+            link.url,
+            path == link.url or (link.url != "/" and path.startswith(link.url) and link.url.count("/") > 2),
+        )
         for link in links
     ]

@@ -109,7 +109,8 @@ def test_transfer_keeps_history(town_admin, member_a, branch_b):
         dt.date(2026, 3, 1),
     )
     history = town_admin.get(reverse("api:members-transfers", args=[member_a.pk])).json()
-    assert history[0]["from_branch_name"] == old_branch.name
+    assert history["count"] == 1
+    assert history["results"][0]["from_branch_name"] == old_branch.name
 
 
 def test_member_sees_own_record_only(member, member_a, member_b):

@@ -43,10 +43,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(_("演示数据已存在，本次未新增任何记录。")))
         else:
             made = "，".join(f"{labels.get(k, k)} {n:,}" for k, n in result.created.items() if n)
-            self.stdout.write(self.style.SUCCESS(_("已生成演示数据（用时 %(s).1f 秒）：%(made)s") % {"s": seconds, "made": made}))
-        self.stdout.write(
-            _("现有：") + "，".join(f"{labels.get(k, k)} {n:,}" for k, n in result.totals.items())
-        )
+            self.stdout.write(
+                self.style.SUCCESS(_("已生成演示数据（用时 %(s).1f 秒）：%(made)s") % {"s": seconds, "made": made})
+            )
+        self.stdout.write(_("现有：") + "，".join(f"{labels.get(k, k)} {n:,}" for k, n in result.totals.items()))
 
         self.stdout.write("")
         self.stdout.write(_("演示账号（密码相同）："))
