@@ -71,6 +71,8 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 class RectificationSerializer(serializers.ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
+    # A finding without a photo answers null: the schema says so (the API contract, schemathesis).
+    photo = serializers.ImageField(read_only=True, allow_null=True)
 
     class Meta:
         model = Rectification
