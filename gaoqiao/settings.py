@@ -198,6 +198,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="高桥党建 <noreply@lo
 WORKER_MEMORY_LIMIT_MB = env.int("WORKER_MEMORY_LIMIT_MB", default=3072)
 CELERY_BEAT_SCHEDULE = {
     "roster-imports-expire": {"task": "members.tasks.roster_imports_expire", "schedule": 60 * 60},
+    "roster-imports-recover": {"task": "members.tasks.roster_imports_recover", "schedule": 60},
     "disclosure-items-publish-due": {"task": "disclosure.tasks.items_publish_due", "schedule": 60},
     # Missed milestones and monthly key-task targets, flagged each morning.
     "projects-flag-delays": {
@@ -215,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0, day_of_month="1-7", month_of_year="1,4,7,10"),
     },
 }
+
+# Roster import jobs: a running job bumps its heartbeat every HEARTBEAT seconds; one
+# silent for STALE seconds is taken back and rerun, up to MAX_ATTEMPTS runs, then failed.
+ROSTER_IMPORT_HEARTBEAT_SECONDS = env.float("ROSTER_IMPORT_HEARTBEAT_SECONDS", default=10)
+ROSTER_IMPORT_STALE_SECONDS = env.float("ROSTER_IMPORT_STALE_SECONDS", default=120)
+ROSTER_IMPORT_MAX_ATTEMPTS = env.int("ROSTER_IMPORT_MAX_ATTEMPTS", default=3)
 
 # Seconds each /healthz ping may take per step (connect, then answer) before the
 # dependency counts as down: a dead Redis makes /healthz a 503 well inside a second.

@@ -215,7 +215,7 @@ class RosterImport(models.Model):
         DONE = "done", _("导入完成")
         REJECTED = "rejected", _("有错误，未导入")
         FAILED = "failed", _("文件无法导入")
-        EXPIRED = "expired", _("预检后未确认，已过期")
+        EXPIRED = "expired", _("已过期，未导入")
 
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.PAGE)
     uploaded_by = models.ForeignKey(
@@ -241,6 +241,13 @@ class RosterImport(models.Model):
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # A running job proves it is alive: its worker bumps the heartbeat every few seconds.
+    # A job whose heartbeat is stale is taken back and rerun (the import is all-or-nothing)
+    # or, after too many attempts, marked failed (members.roster.recovery).
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    runner = models.CharField(_("处理进程"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
 
     class Meta:
         verbose_name = _("名册导入记录")
@@ -253,6 +260,11 @@ class RosterImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.CHECKING, self.Status.QUEUED, self.Status.IMPORTING}
+
+    @property
+    def is_waiting_for_queue(self) -> bool:
+        """An upload whose check could not be queued (the broker was down): it can be retried."""
+        return self.status == self.Status.PENDING and self.queued_at is None
 
 
 class RosterExport(models.Model):

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from branches.selectors import branches_visible_to, get_branch_for_user
 
 from .forms import RosterUploadForm
 from .models import RosterImport
-from .roster import allowed_branch_ids_for, roster_import_job_confirm, roster_import_job_create, roster_template_xlsx
+from .roster import (
+    QueueUnavailable,
+    allowed_branch_ids_for,
+    roster_import_job_confirm,
+    roster_import_job_create,
+    roster_import_job_retry,
+    roster_template_xlsx,
+)
 from .roster import roster_export as export_service
 from .selectors import roster_imports_reportable_to
+from .roster.recovery import run_looks_dead
 
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,11 +41,20 @@ def _get_job_for_user(user, pk: int) -> RosterImport:
 
 
 def _job_state(job: RosterImport) -> dict:
+    """What the page and its progress JSON say: only what is true of the job right now."""
+    label, running, stalled = job.get_status_display(), job.is_running, False
+    if job.is_waiting_for_queue:
+        # Nothing is happening to it: the check was never handed to a worker.
+        label, running = _("未能开始预检，可重试"), False
+    elif job.status in (RosterImport.Status.CHECKING, RosterImport.Status.IMPORTING) and run_looks_dead(job):
+        label, stalled = _("处理进程无响应，正在自动恢复"), True
     return {
         "status": job.status,
-        "status_label": job.get_status_display(),
+        "status_label": label,
         "progress": job.progress,
-        "running": job.is_running,
+        "running": running,
+        "stalled": stalled,
+        "can_retry": job.is_waiting_for_queue,
         "total": job.total_rows,
         "created": job.created_count,
         "updated": job.updated_count,
@@ -53,12 +72,19 @@ def roster_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             job = roster_import_job_create(upload=form.cleaned_data["file"], user=request.user)
+        except QueueUnavailable as exc:
+            # The upload is kept as a job that can be retried from its page (listed below).
+            form.add_error("file", exc)
+            return render(request, "members/roster/import.html", _import_context(request, form), status=503)
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
             return redirect("members:roster-import-status", pk=job.pk)
-    jobs = RosterImport.objects.filter(uploaded_by=request.user)[:10]
-    return render(request, "members/roster/import.html", {"form": form, "jobs": jobs})
+    return render(request, "members/roster/import.html", _import_context(request, form))
+
+
+def _import_context(request, form) -> dict:
+    return {"form": form, "jobs": RosterImport.objects.filter(uploaded_by=request.user)[:10]}
 
 
 @login_required
@@ -86,8 +112,23 @@ def roster_import_confirm(request, pk: int):
     _require_import_scope(request.user)
     try:
         roster_import_job_confirm(job=job, user=request.user)
+    except QueueUnavailable as exc:
+        messages.error(request, exc.messages[0])  # the job is checked again: confirm once more later
     except ValidationError:
         pass  # already confirmed or no longer checkable: the status page says which
+    return redirect("members:roster-import-status", pk=job.pk)
+
+
+@login_required
+@require_POST
+def roster_import_retry(request, pk: int):
+    """Queue again the check of an upload that could not be queued."""
+    job = _get_job_for_user(request.user, pk)
+    _require_import_scope(request.user)
+    try:
+        roster_import_job_retry(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     return redirect("members:roster-import-status", pk=job.pk)
 
 
@@ -98,8 +139,12 @@ def roster_import_report(request, pk: int):
     job = get_object_or_404(roster_imports_reportable_to(request.user), pk=pk)
     if not job.error_report:
         raise Http404
-    return FileResponse(job.error_report.open("rb"), as_attachment=True,
-                        filename=f"{job.file_name.rsplit('.', 1)[0]}-错误报告.xlsx", content_type=XLSX)
+    return FileResponse(
+        job.error_report.open("rb"),
+        as_attachment=True,
+        filename=f"{job.file_name.rsplit('.', 1)[0]}-错误报告.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required
@@ -132,5 +177,3 @@ def _attachment(file_name: str) -> str:
     from urllib.parse import quote
 
     return f"attachment; filename=\"roster.{file_name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(file_name)}"
-
-

@@ -10,7 +10,8 @@ One service behind three doors (admin import, the roster page, ``import_members`
 * ``importing.roster_import_sheet`` validates every row, and only if none is bad
   writes them all in one transaction (COPY on PostgreSQL, bulk_create elsewhere).
 * ``jobs``: the roster page's uploads run as Celery jobs (check, then confirm);
-  every import is logged. ``retention`` expires what holds personal data.
+  every import is logged. ``recovery`` keeps jobs from getting stuck (heartbeat,
+  dead runs taken back); ``retention`` ends what outlived its time and holds personal data.
 * ``export.roster_export`` writes the scoped roster, masked and formula-safe,
   with the writers in ``files``.
 
@@ -44,13 +45,18 @@ from .files import (
 from .importing import ImportReport, ProgressFn, allowed_branch_ids_for, roster_import_file, roster_import_sheet
 from .jobs import (
     MAX_STORED_ERRORS,
+    QUEUE_UNAVAILABLE,
+    QueueUnavailable,
+    queue_job,
     roster_import_job_confirm,
     roster_import_job_create,
+    roster_import_job_retry,
     roster_import_job_run,
     roster_import_record,
 )
 from .reading import RosterFileError, Sheet, read_roster, sheet_from_dataset
-from .retention import ERROR_REPORTS_KEPT, UNCONFIRMED_KEPT, roster_imports_expire
+from .recovery import Heartbeat, claim_job, roster_imports_recover
+from .retention import ERROR_REPORTS_KEPT, RUNNING_KEPT, UNCONFIRMED_KEPT, WAITING_KEPT, roster_imports_expire
 
 __all__ = [
     "COLUMNS",
@@ -59,6 +65,15 @@ __all__ = [
     "HEADER_OF_FIELD",
     "IMPORT_FIELDS",
     "MAX_STORED_ERRORS",
+    "QUEUE_UNAVAILABLE",
+    "RUNNING_KEPT",
+    "WAITING_KEPT",
+    "Heartbeat",
+    "QueueUnavailable",
+    "claim_job",
+    "queue_job",
+    "roster_import_job_retry",
+    "roster_imports_recover",
     "REQUIRED_HEADERS",
     "UNCONFIRMED_KEPT",
     "Column",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -22,6 +22,9 @@ from ..models import Member, MemberTransfer
 from .cleaning import DERIVED_FROM_ID, RowCleaner, RowError, shown_value
 from .columns import COLUMNS, HEADERS, IMPORT_FIELDS, max_rows
 from .reading import RosterFileError, Sheet, read_roster
+
+CONCURRENT_CHANGE = "名册已被他人修改，请重新导入（另一次导入同时写入了相同的党员，本次未导入任何数据）"
+DEADLOCK_DETECTED = "40P01"
 
 
 @dataclass
@@ -210,10 +213,13 @@ def roster_import_sheet(
     try:
         with transaction.atomic():
             _write(creates=creates, updates=updates, user=user)
-    except IntegrityError:
-        # Someone else changed the roster between our check and our write.
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and getattr(exc.__cause__, "pgcode", None) != DEADLOCK_DETECTED:
+            raise
+        # Someone else changed the roster between our check and our write (another
+        # import of the same people): nothing of ours was written.
         report.created = report.updated = report.unchanged = report.transferred = 0
-        report.message = "导入时名册已被他人修改（公民身份号码冲突），未导入任何数据，请重新导入"
+        report.message = CONCURRENT_CHANGE
         return report
     notify(100)
     return report
@@ -296,7 +302,10 @@ def _copy_members(creates: list[dict[str, Any]], now: dt.datetime) -> None:
     ordered = given + [f for f in fields if f not in given]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in ordered)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {Member._meta.db_table} ({columns}) FROM STDIN", buffer)
+        # The raw cursor's errors are psycopg2's own: wrapped, a duplicate ID number is
+        # Django's IntegrityError like any other write's.
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(f"COPY {Member._meta.db_table} ({columns}) FROM STDIN", buffer)
 
 
 def roster_import_file(

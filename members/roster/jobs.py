@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -14,6 +15,7 @@ from .files import error_report_xlsx
 from .importing import ImportReport, allowed_branch_ids_for, roster_import_file
 
 MAX_STORED_ERRORS = 5000
+logger = logging.getLogger(__name__)
 
 
 def _report_fields(report: ImportReport) -> dict[str, Any]:
@@ -87,7 +89,18 @@ def roster_import_job_create(*, upload, user):
     )
     job.file.save(f"upload{os.path.splitext(upload.name)[1].lower()[:6]}", upload, save=False)
     job.save()
-    _queue(job.pk)
+    queue_job(job.pk)  # raises QueueUnavailable (the job stays pending, retryable) when the broker is down
+    return job
+
+
+def roster_import_job_retry(*, job, user):
+    """Queue again the check of an upload that could not be queued (the broker was down)."""
+    if job.uploaded_by_id != user.pk:
+        raise ValidationError("只能重试自己上传的文件")
+    if not job.is_waiting_for_queue:
+        raise ValidationError("该文件当前不需要重试")
+    queue_job(job.pk)
+    job.refresh_from_db()
     return job
 
 
@@ -97,20 +110,60 @@ def roster_import_job_confirm(*, job, user):
 
     if job.uploaded_by_id != user.pk:
         raise ValidationError("只能确认自己上传的文件")
+    # The check's message ("预检通过…") is no longer what is happening: cleared here.
     claimed = RosterImport.objects.filter(pk=job.pk, status=RosterImport.Status.CHECKED).update(
-        status=RosterImport.Status.QUEUED, dry_run=False, progress=0
+        status=RosterImport.Status.QUEUED, dry_run=False, progress=0, message=""
     )
     if not claimed:
         raise ValidationError("该文件当前不能确认导入")
-    _queue(job.pk)
-    job.refresh_from_db()
+    try:
+        queue_job(job.pk)  # on failure the job is checked again: it can be confirmed once the broker is back
+    finally:
+        job.refresh_from_db()
     return job
 
 
-def _queue(job_id: int) -> None:
+QUEUE_UNAVAILABLE = "检查服务暂时不可用，请稍后重试"
+# Publishing gives up quickly: the person waiting on the page hears at once.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+class QueueUnavailable(ValidationError):
+    """The job could not be handed to the worker; it is marked so that it can be retried."""
+
+    def __init__(self, job_id: int):
+        super().__init__(QUEUE_UNAVAILABLE, code="queue_unavailable")
+        self.job_id = job_id
+
+
+def queue_job(job_id: int) -> None:
+    """Hand the job to the worker now, or mark it retryable and raise ``QueueUnavailable``.
+
+    The job row must be committed first (the worker reads it). A pending job that
+    cannot be queued stays pending with ``queued_at`` empty (the page offers a retry);
+    a confirmed one goes back to checked (it can be confirmed again).
+    """
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from ..models import RosterImport
     from ..tasks import roster_import_run
 
-    transaction.on_commit(lambda: roster_import_run.delay(job_id))
+    Status = RosterImport.Status
+    try:
+        roster_import_run.apply_async((job_id,), retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except (BrokerError, OSError) as exc:
+        logger.warning("roster import %s not queued: %s", job_id, exc.__class__.__name__)
+        with transaction.atomic():
+            RosterImport.objects.filter(pk=job_id, status=Status.PENDING).update(
+                queued_at=None, message=QUEUE_UNAVAILABLE
+            )
+            RosterImport.objects.filter(pk=job_id, status=Status.QUEUED).update(
+                status=Status.CHECKED, dry_run=True, progress=100, queued_at=None, message=QUEUE_UNAVAILABLE
+            )
+        raise QueueUnavailable(job_id) from None
+    RosterImport.objects.filter(pk=job_id, status__in=[Status.PENDING, Status.QUEUED]).update(
+        queued_at=timezone.now(), message=""
+    )
 
 
 def remove_upload(job) -> None:
@@ -119,19 +172,20 @@ def remove_upload(job) -> None:
 
 
 def roster_import_job_run(*, job_id: int):
-    """Run whatever the job is waiting for. Claimed by a conditional update: safe to run twice."""
+    """Run whatever the job is waiting for. Claimed by a conditional update: safe to run twice.
+
+    A job left checking or importing by a worker that died (stale heartbeat) is
+    claimed again too: the import is one transaction, so a rerun is safe.
+    """
     from accounts.models import User
 
     from ..models import RosterImport
+    from .recovery import Heartbeat, claim_job
 
-    Status = RosterImport.Status
-    now = timezone.now()
-    if RosterImport.objects.filter(pk=job_id, status=Status.PENDING).update(status=Status.CHECKING, started_at=now):
-        dry_run = True
-    elif RosterImport.objects.filter(pk=job_id, status=Status.QUEUED).update(status=Status.IMPORTING, started_at=now):
-        dry_run = False
-    else:
+    claim = claim_job(job_id)
+    if claim is None:
         return None  # someone else has it, or nothing to do
+    running_status, dry_run = claim.status, claim.dry_run
     job = RosterImport.objects.get(pk=job_id)
     user = User.objects.select_related("branch").get(pk=job.uploaded_by_id) if job.uploaded_by_id else None
     last = [-1]
@@ -139,37 +193,44 @@ def roster_import_job_run(*, job_id: int):
     def progress(pct: int) -> None:
         if pct >= last[0] + 2:  # a write every 2 % is plenty for a progress bar
             last[0] = pct
-            RosterImport.objects.filter(pk=job_id).update(progress=pct)
+            RosterImport.objects.filter(pk=job_id, runner=claim.runner).update(
+                progress=pct, heartbeat_at=timezone.now()
+            )
 
-    try:
+    with Heartbeat(job_id=job_id, runner=claim.runner):
         try:
-            source: Any = job.file.path
-        except NotImplementedError:  # a storage without local paths
-            with job.file.open("rb") as fh:
-                source = fh.read()
-        report = roster_import_file(
-            source=source, file_name=job.file_name, user=user, dry_run=dry_run, progress=progress
-        )
-    except MemoryError:  # the worker's ceiling (portal.limits): the file goes, the worker stays
-        report = ImportReport(
-            file_name=job.file_name,
-            dry_run=dry_run,
-            message="文件过大或过于复杂，超出了服务器读取名册的内存限制，未导入任何数据。请拆分后再导入",
-        )
-    except Exception:
-        import logging
-
-        logging.getLogger(__name__).exception("roster import %s failed", job_id)
-        report = ImportReport(
-            file_name=job.file_name, dry_run=dry_run, message="导入时发生内部错误，未导入任何数据，请联系管理员"
-        )
-    for name, value in _report_fields(report).items():
-        setattr(job, name, value)
-    job.status = _report_status(report)
-    job.progress = 100
-    job.finished_at = timezone.now()
+            try:
+                source: Any = job.file.path
+            except NotImplementedError:  # a storage without local paths
+                with job.file.open("rb") as fh:
+                    source = fh.read()
+            report = roster_import_file(
+                source=source, file_name=job.file_name, user=user, dry_run=dry_run, progress=progress
+            )
+        except MemoryError:  # the worker's ceiling (portal.limits): the file goes, the worker stays
+            report = ImportReport(
+                file_name=job.file_name,
+                dry_run=dry_run,
+                message="文件过大或过于复杂，超出了服务器读取名册的内存限制，未导入任何数据。请拆分后再导入",
+            )
+        except Exception:
+            logger.exception("roster import %s failed", job_id)
+            report = ImportReport(
+                file_name=job.file_name, dry_run=dry_run, message="导入时发生内部错误，未导入任何数据，请联系管理员"
+            )
+    fields = _report_fields(report)
+    status = _report_status(report)
+    # Only the run that holds the job writes its outcome: if it was taken back
+    # meanwhile (this worker looked dead), the rerun reports instead.
+    finished = RosterImport.objects.filter(pk=job_id, status=running_status, runner=claim.runner).update(
+        status=status, progress=100, finished_at=timezone.now(), heartbeat_at=None, **fields
+    )
+    if not finished:
+        logger.warning("roster import %s was taken back while this run worked on it; its outcome is dropped", job_id)
+        return None
+    job.refresh_from_db()
     _attach_error_report(job, report)
-    if job.status != Status.CHECKED:
+    if status != RosterImport.Status.CHECKED:
         remove_upload(job)  # done, rejected or failed: the personal data goes
-    job.save()
+    job.save(update_fields=["error_report", "file"])
     return job

@@ -5,6 +5,7 @@
   if (!box || box.dataset.running !== "1") return;
   var bar = document.getElementById("roster-progress");
   var status = document.getElementById("roster-status");
+  var message = document.getElementById("roster-message");
   function poll() {
     fetch(box.dataset.progressUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -12,6 +13,7 @@
         bar.value = state.progress;
         bar.textContent = state.progress + "%";
         status.textContent = state.status_label;
+        message.textContent = state.message;
         if (state.running) { setTimeout(poll, 1500); } else { window.location.reload(); }
       })
       .catch(function () { setTimeout(poll, 5000); });
