@@ -161,9 +161,9 @@ def queue_job(job_id: int) -> None:
                 status=Status.CHECKED, dry_run=True, progress=100, queued_at=None, message=QUEUE_UNAVAILABLE
             )
         raise QueueUnavailable(job_id) from None
-    RosterImport.objects.filter(pk=job_id, status__in=[Status.PENDING, Status.QUEUED]).update(
-        queued_at=timezone.now(), message=""
-    )
+    waiting = RosterImport.objects.filter(pk=job_id, status__in=[Status.PENDING, Status.QUEUED])
+    waiting.update(queued_at=timezone.now())
+    waiting.filter(message=QUEUE_UNAVAILABLE).update(message="")  # no longer true
 
 
 def remove_upload(job) -> None:
