@@ -110,9 +110,10 @@ def roster_import_job_confirm(*, job, user):
 
     if job.uploaded_by_id != user.pk:
         raise ValidationError("只能确认自己上传的文件")
-    # The check's message ("预检通过…") is no longer what is happening: cleared here.
+    # The check's message ("预检通过…") is no longer what is happening: cleared here; the
+    # attempts count the runs of the import itself.
     claimed = RosterImport.objects.filter(pk=job.pk, status=RosterImport.Status.CHECKED).update(
-        status=RosterImport.Status.QUEUED, dry_run=False, progress=0, message=""
+        status=RosterImport.Status.QUEUED, dry_run=False, progress=0, message="", attempts=0
     )
     if not claimed:
         raise ValidationError("该文件当前不能确认导入")
