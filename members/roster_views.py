@@ -23,8 +23,8 @@ from .roster import (
     roster_template_xlsx,
 )
 from .roster import roster_export as export_service
-from .selectors import roster_imports_reportable_to
 from .roster.recovery import run_looks_dead
+from .selectors import roster_imports_reportable_to
 
 ERRORS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
