@@ -104,6 +104,7 @@ def test_two_import_commands_at_once_end_clean_with_one_refused(town_admin_user,
 
 def test_two_page_imports_at_once_end_clean_with_one_refused(town_admin, town_admin_user, branch_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     data = people_csv(ROWS)
     jobs = []
     for _ in range(2):

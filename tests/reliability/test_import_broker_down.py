@@ -18,6 +18,7 @@ from tests.reliability.services import throwaway_redis  # noqa: F401 - fixture
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @contextmanager

@@ -21,6 +21,7 @@ S = RosterImport.Status
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def make_job(user, status, *, age: dt.timedelta, rows=1, **fields) -> RosterImport:

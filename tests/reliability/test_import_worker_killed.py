@@ -31,8 +31,10 @@ def test_a_worker_killed_mid_import_and_restarted_finishes_the_job_truthfully(
     town_admin, branch_a, settings, tmp_path, throwaway_redis  # noqa: F811
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     env = {
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "ROSTER_IMPORT_HEARTBEAT_SECONDS": "1",
         "ROSTER_IMPORT_STALE_SECONDS": "30",
         "LOG_LEVEL": "INFO",
