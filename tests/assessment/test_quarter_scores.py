@@ -92,3 +92,31 @@ def test_unknown_parts_share_their_weight():
     assert scoring.weighted_total({"inspection": 80.0, "departments": 100.0, "compliance": None}, weight) == Decimal(
         "85.7"
     )
+
+
+def _town_with_units(n, standard, admin, town):
+    from tests.factories import BranchFactory
+
+    for i in range(n):
+        unit = BranchFactory(parent=town, code=f"GQ-Q{n}-{i}", name=f"第{i}村党支部")
+        _inspect(standard, unit, admin, 70 + i)
+        services.rectification_open(branch=unit, finding="台账不全", by=admin, deadline=dt.date(2026, 8, 1))
+        _external(unit, "2026Q3", 80, admin)
+
+
+def test_scoring_and_the_briefing_content_take_the_same_queries_for_more_units(town, standard, town_admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment import report
+
+    counts = []
+    for n in (2, 8):
+        _town_with_units(n, standard, town_admin_user, town)
+        with CaptureQueriesContext(connection) as scored:
+            scoring.quarter_scores_compute(organisation=town, quarter="2026Q3")
+        with CaptureQueriesContext(connection) as collected:
+            data = report.collect(organisation=town, quarter="2026Q3")
+        assert len(data.units) == (2 if n == 2 else 10)
+        counts.append((len(scored), len(collected)))
+    assert counts[0] == counts[1]
