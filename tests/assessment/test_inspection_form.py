@@ -29,8 +29,12 @@ def _post(standard, branch, **extra):
 def test_area_head_records_an_inspection_with_a_photo_and_the_gps_is_gone(area_head, standard, branch_a):
     with Image.open(io.BytesIO(_jpeg_with_gps())) as original:
         assert original.getexif().get(0x010F) == "PhoneMaker"  # the upload does carry EXIF
-    data = _post(standard, branch_a, finding_1="党员活动室被挪作仓库",
-                 finding_1_photo=SimpleUploadedFile("p.jpg", _jpeg_with_gps(), content_type="image/jpeg"))
+    data = _post(
+        standard,
+        branch_a,
+        finding_1="党员活动室被挪作仓库",
+        finding_1_photo=SimpleUploadedFile("p.jpg", _jpeg_with_gps(), content_type="image/jpeg"),
+    )
     first = standard.items.order_by("order").first()
     data[f"item_{first.pk}"] = "2"
     response = area_head.post(reverse("assessment:inspection-new"), data)
@@ -48,8 +52,9 @@ def test_area_head_records_an_inspection_with_a_photo_and_the_gps_is_gone(area_h
 
 def test_a_score_above_the_item_points_is_refused_per_field(area_head, standard, branch_a):
     first = standard.items.order_by("order").first()
-    response = area_head.post(reverse("assessment:inspection-new"), _post(standard, branch_a, **{
-        f"item_{first.pk}": str(first.points + 5)}))
+    response = area_head.post(
+        reverse("assessment:inspection-new"), _post(standard, branch_a, **{f"item_{first.pk}": str(first.points + 5)})
+    )
     assert response.status_code == 400
     assert "小于或等于" in response.content.decode()
     assert not Inspection.objects.exists()
@@ -57,8 +62,9 @@ def test_a_score_above_the_item_points_is_refused_per_field(area_head, standard,
 
 def test_a_file_that_is_not_a_photo_is_refused(area_head, standard, branch_a):
     fake = SimpleUploadedFile("p.jpg", b"not an image at all", content_type="image/jpeg")
-    response = area_head.post(reverse("assessment:inspection-new"),
-                              _post(standard, branch_a, finding_1="问题", finding_1_photo=fake))
+    response = area_head.post(
+        reverse("assessment:inspection-new"), _post(standard, branch_a, finding_1="问题", finding_1_photo=fake)
+    )
     assert response.status_code == 400
     assert not Inspection.objects.exists()
 
