@@ -43,7 +43,9 @@ def _stars(branch, quarter="2026Q3"):
     return QuarterScore.objects.get(branch=branch, quarter=quarter)
 
 
-def test_stars_move_with_the_inputs_and_stop_once_published(scored_town, branch_a, branch_b, standard, town_admin_user):
+def test_stars_move_with_the_inputs_and_stop_once_published(
+    scored_town, branch_a, branch_b, standard, town_admin_user, secretary_b_user
+):
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q2")  # no inspections in Q2
     q2_b = _stars(branch_b, "2026Q2")
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")
@@ -54,6 +56,7 @@ def test_stars_move_with_the_inputs_and_stop_once_published(scored_town, branch_
     assert b.previous_stars == q2_b.stars
     assert CatchUpPlan.objects.filter(branch=branch_b, quarter="2026Q3").exists()
     assert not CatchUpPlan.objects.filter(branch=branch_a, quarter="2026Q3").exists()
+    assert secretary_b_user.notices.filter(key__startswith="catch-up:2026Q3:").count() == 1
     before = b.stars
 
     # The inputs change: branch_b put things right and the departments rate it well → it moves up one star.
