@@ -77,3 +77,18 @@ def publish_appraisal(*, branch, year: int, by=None) -> bool:
         payload={"columns": ["姓名", "评定等次"], "rows": rows},
         by=by,
     )
+
+
+def publish_appraisals(*, user, year: int) -> int:
+    """Publish the year's graded appraisals of every branch the user may write; returns how many branches."""
+    from accounts.scope import Cap, scope_for
+    from branches.models import Branch
+
+    scope = scope_for(user)
+    branch_ids = (
+        Appraisal.objects.filter(year=year, branch__in=Branch.objects.filter(scope.q(Cap.WRITE)))
+        .exclude(grade="")
+        .values_list("branch_id", flat=True)
+        .distinct()
+    )
+    return sum(publish_appraisal(branch=b, year=year, by=user) for b in Branch.objects.filter(pk__in=branch_ids))

@@ -22,12 +22,19 @@ from .selectors import units_of
 PART_LABELS = dict(ScoreWeight.Part.choices)
 PART_ORDER = [p for p, _label in ScoreWeight.Part.choices]
 R = Rectification.Status
+CHUNK = 24  # annex rows per table (one landscape page)
+# Above this many units the PDF lists each town and the first and last units; every unit stays in
+# the HTML and the xlsx. (A printed district briefing does not run to sixty pages of rows, and
+# WeasyPrint needs about 0.3 s a unit row on this machine.)
+PDF_UNIT_LIMIT = 200
+PDF_TOP = 30
 
 
 @dataclass
 class UnitRow:
     name: str
     area: str
+    town: str
     parts: dict
     total: float
     rank: int
@@ -68,6 +75,23 @@ class BriefingData:
     catch_up: list[tuple[str, str]]
     charts: dict
     part_labels: list[str]
+    towns: list[dict] = field(default_factory=list)
+
+    @property
+    def pdf_lists_every_unit(self) -> bool:
+        return len(self.units) <= PDF_UNIT_LIMIT
+
+    @property
+    def first_units(self) -> list[UnitRow]:
+        return self.units[:PDF_TOP]
+
+    @property
+    def last_units(self) -> list[UnitRow]:
+        return self.units[-PDF_TOP:] if len(self.units) > 2 * PDF_TOP else []
+
+    @property
+    def unit_chunks(self) -> list[list[UnitRow]]:
+        return [self.units[i : i + CHUNK] for i in range(0, len(self.units), CHUNK)]
 
 
 def _num(value) -> float:
@@ -76,6 +100,8 @@ def _num(value) -> float:
 
 def collect(*, organisation: Branch, quarter: str) -> BriefingData:
     units = {u.pk: u for u in units_of(organisation).select_related("area")}
+    parent_paths = {u.path[: -Branch.steplen] for u in units.values()}
+    town_names = dict(Branch.objects.filter(path__in=parent_paths).values_list("path", "name"))
     scores = list(QuarterScore.objects.filter(branch_id__in=units, quarter=quarter).order_by("rank", "branch__path"))
     start, end = quarter_bounds(quarter)
     inspections = {
@@ -109,6 +135,7 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
             UnitRow(
                 name=unit.name,
                 area=unit.area.name if unit.area else "镇直属",
+                town=town_names.get(unit.path[: -Branch.steplen], ""),
                 parts=s.parts,
                 total=_num(s.total),
                 rank=s.rank,
@@ -123,8 +150,9 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
         )
     summary = _summary(rows)
     by_area: dict[str, list[float]] = defaultdict(list)
+    many_towns = len(town_names) > 1
     for row in rows:
-        by_area[row.area].append(row.total)
+        by_area[_short_town(row.town) if many_towns else row.area].append(row.total)
     areas = sorted(((a, round(sum(v) / len(v), 1), len(v)) for a, v in by_area.items()), key=lambda t: -t[1])
     plans = CatchUpPlan.objects.filter(branch_id__in=units, quarter=quarter).select_related("branch")
     catch_up = [(p.branch.name, p.get_status_display()) for p in plans.order_by("branch__path")]
@@ -139,7 +167,32 @@ def collect(*, organisation: Branch, quarter: str) -> BriefingData:
         catch_up=catch_up,
         charts=_charts(rows, summary, areas),
         part_labels=[str(PART_LABELS[p]) for p in PART_ORDER],
+        towns=_towns(rows) if many_towns else [],
     )
+
+
+def _short_town(name: str) -> str:
+    return name.replace("中共宁波市海曙区", "").replace("委员会", "")
+
+
+def _towns(rows: list[UnitRow]) -> list[dict]:
+    grouped: dict[str, list[UnitRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.town].append(row)
+    found = []
+    for town, members in grouped.items():
+        found.append(
+            {
+                "name": _short_town(town),
+                "units": len(members),
+                "mean": round(sum(r.total for r in members) / len(members), 1),
+                "stars": [sum(1 for r in members if r.stars == n) for n in range(5, 0, -1)],
+                "findings": sum(r.findings for r in members),
+                "open": sum(r.rect.get("open", 0) + r.rect.get("explained", 0) for r in members),
+                "overdue": sum(r.rect.get("overdue", 0) for r in members),
+            }
+        )
+    return sorted(found, key=lambda t: -t["mean"])
 
 
 def _mean(values) -> float | None:
@@ -187,10 +240,11 @@ def _charts(rows: list[UnitRow], summary: dict, areas) -> dict:
         "areas": charts.bar_chart(
             [a for a, _m, _n in areas],
             [m for _a, m, _n in areas],
-            title="各片区平均得分",
+            title="各片区平均得分" if len(areas) <= 12 else "各镇平均得分",
             max_value=100,
             color="#b03a2e",
             unit="分",
+            bar_height=22 if len(areas) <= 12 else 12,
         ),
         "rect": charts.column_chart(
             [str(R(k).label) for k in R.values] + ["逾期"],

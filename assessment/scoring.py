@@ -192,6 +192,31 @@ def _catch_up_plans(rows: list[QuarterScore], quarter: str) -> None:
     CatchUpPlan.objects.bulk_create(
         [CatchUpPlan(branch_id=pk, quarter=quarter) for pk in bottom], ignore_conflicts=True
     )
+    _tell_bottom_units(bottom, quarter)
+
+
+def _tell_bottom_units(branch_ids: list[int], quarter: str) -> None:
+    """The unit's secretary and area head hear of the plan once (a notice keyed by unit and quarter)."""
+    from accounts.selectors import responsible_users
+    from notices.models import Notice
+    from notices.services import notify_many
+
+    people = responsible_users(branch_ids)
+    plans = dict(CatchUpPlan.objects.filter(quarter=quarter, branch_id__in=branch_ids).values_list("branch_id", "pk"))
+    notify_many(
+        [
+            Notice(
+                recipient=user,
+                key=f"catch-up:{quarter}:{pk}",
+                title=_("%(q)s 考核排名靠后，请制定赶超计划") % {"q": quarter},
+                body=_("请在赶超计划页填写措施，镇党建办将跟踪落实。"),
+                url=f"/assessment/catch-up/{plans[pk]}/",
+            )
+            for pk in branch_ids
+            if pk in plans
+            for user in people.get(pk, [])
+        ]
+    )
 
 
 def quarter_scores_lock(*, organisation: Branch, quarter: str) -> int:

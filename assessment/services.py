@@ -251,29 +251,45 @@ def point_entry_add(*, member, kind: str, points: int, reason: str, on: dt.date,
     return entry
 
 
-ATTENDANCE_POINTS = 2
+ATTENDANCE_POINTS = 2  # a point rule: per meeting attended
 
 
-def points_credit_attendance(*, records) -> int:
-    """Credit attendance from meeting logs: ``records`` are (member_id, branch_id, date, meeting_key, title).
+def points_credit_attendance(*, month: dt.date, branches=None) -> int:
+    """Credit each member's attendance at the month's meetings (from meetings' attendance selector).
 
-    Keyed by the meeting, so crediting the same meeting twice adds nothing.
+    One entry per member and month, keyed ``attendance:YYYY-MM``: a rerun (or a
+    meeting logged late) replaces that month's entries, never adds to them.
+    Returns the number of entries written; 0 while meetings is not installed.
     """
+    from members.models import Member
+
+    from . import sources
+
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    records = sources.attendance_records(start, end, branches)
+    if records is None:
+        return 0
+    key = f"attendance:{start:%Y-%m}"
+    present = {pk: rec.present for pk, rec in records.items() if rec.present}
+    home = dict(Member.objects.filter(pk__in=present).values_list("pk", "branch_id"))
     entries = [
         PointEntry(
-            member_id=m,
-            branch_id=b,
-            on=on,
+            member_id=pk,
+            branch_id=home[pk],
+            on=end,
             kind=PointEntry.Kind.ATTENDANCE,
-            points=ATTENDANCE_POINTS,
-            reason=_("参加%(t)s") % {"t": title},
-            source_key=f"meeting:{key}"[:80],
+            points=min(20, n * ATTENDANCE_POINTS),
+            source_key=key,
+            reason=_("%(m)s月参加组织生活 %(n)s 次") % {"m": start.month, "n": n},
         )
-        for m, b, on, key, title in records
+        for pk, n in present.items()
+        if pk in home
     ]
-    before = PointEntry.objects.filter(kind=PointEntry.Kind.ATTENDANCE).count()
-    PointEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
-    return PointEntry.objects.filter(kind=PointEntry.Kind.ATTENDANCE).count() - before
+    with transaction.atomic():
+        PointEntry.objects.filter(kind=PointEntry.Kind.ATTENDANCE, source_key=key, member_id__in=records).delete()
+        PointEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
 
 
 def appraisal_self_assess(*, member, year: int, text: str, by) -> Appraisal:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Iterable
-from numbers import Number
 
 from django.apps import apps
 
@@ -26,43 +24,53 @@ def _selector(app: str, module: str, name: str):
         return None
 
 
-def _as_percent(value) -> float | None:
-    """A selector's figure for one unit as 0–100: a number, or an object/dict carrying a rate."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        for key in ("percent", "rate", "progress", "score"):
-            if key in value:
-                return _as_percent(value[key])
-        return None
-    if isinstance(value, Number):
-        number = float(value)
-        return number * 100 if 0 <= number <= 1 and not isinstance(value, int) else number
-    for attr in ("percent", "rate", "progress", "score"):
-        if hasattr(value, attr):
-            return _as_percent(getattr(value, attr))
-    return None
+def meeting_compliance(units, start: dt.date, end: dt.date) -> dict[int, float | None] | None:
+    """Per unit, the share of its (and its sub-branches') required meetings held on time in the period.
 
-
-def _by_branch(result, branch_ids: Iterable[int]) -> dict[int, float | None]:
-    if result is None:
-        return {}
-    if not isinstance(result, dict):
-        result = {getattr(row, "branch_id", None): row for row in result}
-    found = {}
-    for key, value in result.items():
-        pk = getattr(key, "pk", key)
-        if pk in branch_ids:
-            found[pk] = _as_percent(value)
-    return found
-
-
-def meeting_compliance(branches, start: dt.date, end: dt.date) -> dict[int, float | None] | None:
-    """Per unit, the share of required meetings held in the period (0–100), or None without meetings."""
+    From meetings' ``compliance_for``: a cell is held, due (its period still
+    running) or overdue; the part is held / (held + overdue), None when nothing
+    fell due. None for everyone while meetings is not installed.
+    """
     compliance_for = _selector("meetings", "meetings.selectors", "compliance_for")
     if compliance_for is None:
         return None
-    return _by_branch(compliance_for(branches=branches, start=start, end=end), {b.pk for b in branches})
+    from django.db.models import Q
+
+    from branches.models import Branch
+
+    units = list(units)
+    if not units:
+        return {}
+    unit_by_path = {u.path: u.pk for u in units}
+    lengths = sorted({len(p) for p in unit_by_path})
+    parents = {p[: -Branch.steplen] for p in unit_by_path}
+    q = Q(pk__in=[])
+    for parent in parents:
+        q |= Q(path__startswith=parent, depth__gt=len(parent) // Branch.steplen)
+    branches = list(Branch.objects.filter(q, is_active=True))
+    unit_of = {}
+    for branch in branches:
+        for length in lengths:
+            if branch.path[:length] in unit_by_path:
+                unit_of[branch.pk] = unit_by_path[branch.path[:length]]
+                break
+    held: dict[int, int] = {}
+    owed: dict[int, int] = {}
+    for cell in compliance_for(branches=branches, start=start, end=end, as_of=end):
+        unit = unit_of.get(cell.branch_id)
+        if unit is None or cell.status not in ("held", "overdue"):
+            continue
+        owed[unit] = owed.get(unit, 0) + 1
+        held[unit] = held.get(unit, 0) + (cell.status == "held")
+    return {pk: (100.0 * held.get(pk, 0) / owed[pk] if owed.get(pk) else None) for pk in unit_by_path.values()}
+
+
+def attendance_records(start: dt.date, end: dt.date, branches) -> dict | None:
+    """Per member, meetings attended in the period (meetings' ``attendance_for``); None without meetings."""
+    attendance_for = _selector("meetings", "meetings.selectors", "attendance_for")
+    if attendance_for is None:
+        return None
+    return attendance_for(start=start, end=end, branches=branches)
 
 
 def project_progress(branches, start: dt.date, end: dt.date) -> dict[int, float | None] | None:

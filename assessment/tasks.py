@@ -1,4 +1,7 @@
+import datetime as dt
+
 from celery import shared_task
+from django.utils import timezone
 
 from . import briefing, services
 
@@ -17,3 +20,11 @@ def briefings_compile_due() -> int:
 @shared_task(name="assessment.tasks.rectifications_flag_overdue")
 def rectifications_flag_overdue() -> int:
     return services.rectifications_flag_overdue().open
+
+
+@shared_task(name="assessment.tasks.points_credit_attendance")
+def points_credit_attendance() -> int:
+    """This month's and last month's attendance, credited again each night (meetings logged late count)."""
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    return services.points_credit_attendance(month=last_month) + services.points_credit_attendance(month=today)

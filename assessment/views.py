@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,6 +19,7 @@ from members.selectors import members_writable_by
 from . import services
 from .forms import GradeForm, InspectionForm, PointEntryForm, RectificationActForm, SelfAssessmentForm
 from .models import Appraisal, Rectification
+from .publishing import publish_appraisals
 from .selectors import (
     appraisals_visible_to,
     current_standard,
@@ -244,7 +246,12 @@ def point_add(request):
 def appraisals(request):
     """This year's appraisal: a member writes their self-assessment; a secretary records tallies and grades."""
     scope = scope_for(request.user)
-    year = timezone.localdate().year
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or this_year)
+    except ValueError:
+        year = this_year
+    year = min(max(year, 2000), this_year)
     own = None
     self_form = None
     if scope.own_member_id:
@@ -275,7 +282,11 @@ def appraisals(request):
                     )
                     messages.success(request, f"已评定 {d['member'].name} 的等次")
                     return redirect("assessment:appraisals")
-            elif request.POST.get("form") in ("self", "grade"):
+            elif request.POST.get("form") == "publish" and grade_form is not None:
+                n = publish_appraisals(user=request.user, year=year)
+                messages.success(request, f"已在党务公开栏发布 {n} 个支部的评议结果（姓名和等次）")
+                return redirect(f"{reverse('assessment:appraisals')}?year={year}")
+            elif request.POST.get("form") in ("self", "grade", "publish"):
                 raise PermissionDenied  # the form this role is not offered
             else:
                 messages.error(request, "请选择要提交的表单")

@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.rectifications_flag_overdue",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Nightly: members' attendance at meetings credited as pioneer-index points.
+    "assessment-points-attendance": {
+        "task": "assessment.tasks.points_credit_attendance",
+        "schedule": crontab(hour=2, minute=10),
+    },
     # The first week after a quarter ends: its briefing compiled for every town (a ready one is left alone).
     "assessment-briefings": {
         "task": "assessment.tasks.briefings_compile_due",

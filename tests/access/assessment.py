@@ -106,7 +106,9 @@ def targets(request, world: dict) -> dict:
         Standard,
     )
     from branches.models import Branch
+    from tests.assessment.defaults import ensure_assessment_defaults
 
+    ensure_assessment_defaults()
     admin = request.getfixturevalue("town_admin_user")
     standard = Standard.objects.get(year=2026)
     branch_ids = world["branch"]

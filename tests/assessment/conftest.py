@@ -7,10 +7,18 @@ import pytest
 
 from assessment.models import Standard
 
+from .defaults import ensure_assessment_defaults
+
+
+@pytest.fixture(autouse=True)
+def _assessment_defaults(db):
+    ensure_assessment_defaults()
+
 
 @pytest.fixture
 def standard(db):
     # The data migration's 2026 standard: 19 items, 100 points.
+    ensure_assessment_defaults()
     return Standard.objects.prefetch_related("items").get(year=2026)
 
 

@@ -43,7 +43,9 @@ def _stars(branch, quarter="2026Q3"):
     return QuarterScore.objects.get(branch=branch, quarter=quarter)
 
 
-def test_stars_move_with_the_inputs_and_stop_once_published(scored_town, branch_a, branch_b, standard, town_admin_user):
+def test_stars_move_with_the_inputs_and_stop_once_published(
+    scored_town, branch_a, branch_b, standard, town_admin_user, secretary_b_user
+):
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q2")  # no inspections in Q2
     q2_b = _stars(branch_b, "2026Q2")
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")
@@ -54,6 +56,7 @@ def test_stars_move_with_the_inputs_and_stop_once_published(scored_town, branch_
     assert b.previous_stars == q2_b.stars
     assert CatchUpPlan.objects.filter(branch=branch_b, quarter="2026Q3").exists()
     assert not CatchUpPlan.objects.filter(branch=branch_a, quarter="2026Q3").exists()
+    assert secretary_b_user.notices.filter(key__startswith="catch-up:2026Q3:").count() == 1
     before = b.stars
 
     # The inputs change: branch_b put things right and the departments rate it well → it moves up one star.
@@ -92,3 +95,31 @@ def test_unknown_parts_share_their_weight():
     assert scoring.weighted_total({"inspection": 80.0, "departments": 100.0, "compliance": None}, weight) == Decimal(
         "85.7"
     )
+
+
+def _town_with_units(n, standard, admin, town):
+    from tests.factories import BranchFactory
+
+    for i in range(n):
+        unit = BranchFactory(parent=town, code=f"GQ-Q{n}-{i}", name=f"第{i}村党支部")
+        _inspect(standard, unit, admin, 70 + i)
+        services.rectification_open(branch=unit, finding="台账不全", by=admin, deadline=dt.date(2026, 8, 1))
+        _external(unit, "2026Q3", 80, admin)
+
+
+def test_scoring_and_the_briefing_content_take_the_same_queries_for_more_units(town, standard, town_admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessment import report
+
+    counts = []
+    for n in (2, 8):
+        _town_with_units(n, standard, town_admin_user, town)
+        with CaptureQueriesContext(connection) as scored:
+            scoring.quarter_scores_compute(organisation=town, quarter="2026Q3")
+        with CaptureQueriesContext(connection) as collected:
+            data = report.collect(organisation=town, quarter="2026Q3")
+        assert len(data.units) == (2 if n == 2 else 10)
+        counts.append((len(scored), len(collected)))
+    assert counts[0] == counts[1]
