@@ -19,6 +19,17 @@ S = RosterImport.Status
 
 
 @pytest.fixture(autouse=True)
+def eager():
+    """The requeued run happens in-process here, even where REDIS_URL is set."""
+    from gaoqiao.celery import app
+
+    saved = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = saved
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
