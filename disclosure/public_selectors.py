@@ -120,18 +120,50 @@ def public_item(pk: int, user=None) -> PublicItem:
     return PublicItem(item=item, site=site, current=versions[0], earlier=versions[1:])
 
 
-def areas_with_sites() -> list[tuple[Area, list[Site]]]:
-    sites = (
-        Site.objects.filter(branch__is_active=True).select_related("branch", "branch__area").order_by("branch__path")
+@dataclass(frozen=True)
+class DirectoryEntry:
+    name: str
+    url: str
+    unit_label: str
+
+
+@dataclass
+class DirectoryGroup:
+    title: str
+    area_code: str | None
+    entries: list[DirectoryEntry] = field(default_factory=list)
+
+
+def public_directory() -> list[DirectoryGroup]:
+    """The town index: every board by area, and the branches that have no board (their own page), by unit."""
+    from django.urls import reverse
+
+    sites = {s.branch_id: s for s in Site.objects.filter(branch__is_active=True)}
+    site_paths = [p for p in Branch.objects.filter(pk__in=sites).values_list("path", flat=True)]
+    units = dict(Branch.Unit.choices)
+    by_area: dict[tuple, DirectoryGroup] = {}
+    by_unit: dict[str, DirectoryGroup] = {}
+    rows = (
+        Branch.objects.filter(is_active=True, depth__gt=1)
+        .order_by("path")
+        .values("pk", "code", "name", "unit", "path", "area__code", "area__name")
     )
-    by_area: dict[int | None, list[Site]] = {}
-    for site in sites:
-        by_area.setdefault(site.branch.area_id, []).append(site)
-    areas = Area.objects.filter(pk__in=[k for k in by_area if k]).order_by("code")
-    result = [(area, by_area[area.pk]) for area in areas]
-    if None in by_area:
-        result.append((None, by_area[None]))
-    return result
+    for row in rows:
+        site = sites.get(row["pk"])
+        if site is not None:
+            entry = DirectoryEntry(site.name, reverse("public:board", args=[site.slug]), str(units[row["unit"]]))
+        elif any(row["path"].startswith(p) for p in site_paths):
+            continue  # shown on the board of the site above it
+        else:
+            entry = DirectoryEntry(row["name"], reverse("public:branch", args=[row["code"]]), str(units[row["unit"]]))
+        if row["area__code"]:
+            key = (row["area__code"], row["area__name"])
+            group = by_area.setdefault(key, DirectoryGroup(row["area__name"], row["area__code"]))
+        else:
+            group = by_unit.setdefault(row["unit"], DirectoryGroup(str(units[row["unit"]]), None))
+        group.entries.append(entry)
+    unit_order = {u: i for i, u in enumerate(Branch.Unit.values)}
+    return [by_area[k] for k in sorted(by_area)] + [by_unit[u] for u in sorted(by_unit, key=unit_order.get)]
 
 
 def area_for_code(code: str) -> tuple[Area, list[Site]]:
@@ -142,13 +174,6 @@ def area_for_code(code: str) -> tuple[Area, list[Site]]:
         Site.objects.filter(branch__area=area, branch__is_active=True).select_related("branch").order_by("branch__path")
     )
     return area, sites
-
-
-def branches_without_site() -> list[dict]:
-    """Active branches that neither have a site nor sit under one (organs, enterprises …)."""
-    site_paths = list(Site.objects.values_list("branch__path", flat=True))
-    rows = Branch.objects.filter(is_active=True, depth__gt=1).order_by("path").values("code", "name", "path", "depth")
-    return [r for r in rows if not any(r["path"].startswith(p) for p in site_paths) and r["depth"] > 1]
 
 
 def latest_versions(*, branch_path: str | None = None, limit: int = 30):

@@ -20,10 +20,9 @@ from .cache import BOARD_TTL, board_key
 from .models import Category
 from .public_selectors import (
     area_for_code,
-    areas_with_sites,
     board_blocks,
-    branches_without_site,
     latest_versions,
+    public_directory,
     public_item,
     search_items,
     site_for_branch_code,
@@ -38,8 +37,7 @@ def index(request):
         request,
         "public/index.html",
         {
-            "areas": areas_with_sites(),
-            "others": branches_without_site(),
+            "groups": public_directory(),
             "latest": latest_versions(limit=10),
         },
     )
