@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from branches.models import Area, Branch
@@ -39,14 +39,10 @@ def site_for_slug(slug: str) -> Site:
 
 
 def site_for_branch_code(code: str) -> Site | None:
-    """The site whose board shows this branch: its own, or the one of the nearest branch above it."""
-    branch = Branch.objects.filter(code=code).values_list("path", flat=True).first()
-    if branch is None:
-        return None
-    step = Branch.steplen
-    ancestors = [branch[:i] for i in range(step, len(branch) + 1, step)]
+    """The site whose board shows this branch: its own, or the one of the nearest branch above it (one query)."""
+    below = Branch.objects.filter(code=code, path__startswith=OuterRef("branch__path"))
     return (
-        Site.objects.filter(branch__path__in=ancestors, branch__is_active=True)
+        Site.objects.filter(Exists(below), branch__is_active=True)
         .order_by("-branch__depth")
         .select_related("branch")
         .first()
@@ -138,8 +134,8 @@ def public_directory() -> list[DirectoryGroup]:
     """The town index: every board by area, and the branches that have no board (their own page), by unit."""
     from django.urls import reverse
 
-    sites = {s.branch_id: s for s in Site.objects.filter(branch__is_active=True)}
-    site_paths = [p for p in Branch.objects.filter(pk__in=sites).values_list("path", flat=True)]
+    sites = {s.branch_id: s for s in Site.objects.filter(branch__is_active=True).select_related("branch")}
+    site_paths = [s.branch.path for s in sites.values()]
     units = dict(Branch.Unit.choices)
     by_area: dict[tuple, DirectoryGroup] = {}
     by_unit: dict[str, DirectoryGroup] = {}
