@@ -114,8 +114,14 @@ def dues_import_csv(*, branch: Branch, content: bytes, reason: str = "", by) -> 
         with transaction.atomic():
             for month, due, paid, amount, note in rows:
                 dues_month_save(
-                    branch=branch, month=month, members_due=due, members_paid=paid, amount_paid=amount, note=note,
-                    reason=reason, by=by,
+                    branch=branch,
+                    month=month,
+                    members_due=due,
+                    members_paid=paid,
+                    amount_paid=amount,
+                    note=note,
+                    reason=reason,
+                    by=by,
                 )
     except ValidationError as exc:
         return DuesImportResult(0, ["；".join(exc.messages)])

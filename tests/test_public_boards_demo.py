@@ -2,7 +2,8 @@
 their pages, feeds, QR codes and posters finds no ID number, phone, address or birth date.
 
 Seeding twice is checked with every other step in tests/members/test_seed_demo.py; every public HTML
-page, item pages included, is also crawled by tests/test_personal_data.py."""
+page, item pages included, is also crawled by tests/test_personal_data.py. This module sits beside it at
+the end of the suite because its demo town is flushed afterwards, data-migration rows included."""
 
 from __future__ import annotations
 
