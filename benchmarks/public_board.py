@@ -56,6 +56,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-" + os.urandom(24).hex(),
         "PYTHONPATH": str(ROOT),
     }
     python = sys.executable
@@ -64,7 +65,7 @@ def main() -> None:
         [python, "manage.py", "shell", "-c", "from disclosure.models import Site; print(Site.objects.count())"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    if has_boards == "0":
+    if has_boards.split()[-1] == "0":
         subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
