@@ -2,8 +2,7 @@
 their pages, feeds, QR codes and posters finds no ID number, phone, address or birth date.
 
 Seeding twice is checked with every other step in tests/members/test_seed_demo.py; every public HTML
-page, item pages included, is also crawled by tests/test_personal_data.py. This module sits beside it at
-the end of the suite because its demo town is flushed afterwards, data-migration rows included."""
+page, item pages included, is also crawled by tests/test_personal_data.py."""
 
 from __future__ import annotations
 
@@ -25,6 +24,7 @@ from PIL import Image
 from branches.models import Branch
 from disclosure.models import DuesMonth, Fixture, FixtureCheck, Item, ItemVersion, Site
 from members.models import Member
+from tests.seeded import seeded_for_module
 
 HREF = re.compile(r'(?:href|src|action)="([^"#]+)"')
 DIGITS = re.compile(r"\d{11}|\d{17}[\dXx]")
@@ -32,10 +32,9 @@ DIGITS = re.compile(r"\d{11}|\d{17}[\dXx]")
 
 @pytest.fixture(scope="module")
 def demo_town(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with seeded_for_module(django_db_blocker):
         call_command("seed_demo", verbosity=0)
         yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db
