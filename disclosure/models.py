@@ -32,6 +32,21 @@ def validate_period(value: str) -> None:
         raise ValidationError(_("期间格式应为 2026、2026-03、2026-Q1 或 2026-H1 之一"), code="invalid_period")
 
 
+def period_display(period: str) -> str:
+    """2026 → 2026年; 2026-03 → 2026年3月; 2026-Q1 → 2026年第一季度; 2026-H2 → 2026年下半年."""
+    m = PERIOD_RE.match(period or "")
+    if not m:
+        return period
+    year = m["year"]
+    if m["month"]:
+        return f"{year}年{int(m['month'])}月"
+    if m["quarter"]:
+        return f"{year}年第{'一二三四'[int(m['quarter']) - 1]}季度"
+    if m["half"]:
+        return f"{year}年{'上' if m['half'] == '1' else '下'}半年"
+    return f"{year}年"
+
+
 def validate_site_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(_("“%(slug)s”是保留地址，请换一个"), code="reserved_slug", params={"slug": value})

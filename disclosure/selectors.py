@@ -192,3 +192,13 @@ def may_read_members_only(user, branch_path: str) -> bool:
         return True
     member_branch = Member.objects.filter(pk=scope.own_member_id).values_list("branch__path", flat=True).first()
     return bool(member_branch and member_branch.startswith(branch_path))
+
+
+def fixtures_needing_fixing(branches=None):
+    """Fixtures whose latest check says 需整改 (for assessment's rectification), optionally within ``branches``."""
+    from .models import Fixture
+
+    qs = Fixture.objects.filter(status=Fixture.Status.NEEDS_FIXING).select_related("site__branch", "last_checked_by")
+    if branches is not None:
+        qs = qs.filter(site__branch__in=branches)
+    return qs

@@ -71,7 +71,7 @@ from accounts.scope import Cap, scope_for
 from branches.models import Branch
 
 from .cache import board_cache_drop
-from .models import Audience, Category, Item, ItemVersion
+from .models import Audience, Category, Item, ItemVersion, period_display
 
 DEFAULT_REASON = "数据更新"
 MAX_PAYLOAD_BYTES = 200_000
@@ -165,6 +165,8 @@ def _new_version(
     item.correction_reason = ""
     item.publish_at = None
     item.save()
+    # Now, and again once committed: a reader between the two may have cached the old board.
+    board_cache_drop(branch_path=item.branch.path)
     transaction.on_commit(lambda path=item.branch.path: board_cache_drop(branch_path=path))
     return version
 
@@ -198,7 +200,7 @@ def disclosure_publish(
     if audience not in Audience.values:
         raise ValidationError({"audience": _("未知的公开范围")})
     payload_check(payload)
-    title = (title or "").strip() or f"{Category(category).label} {period}"
+    title = (title or "").strip() or f"{period_display(period)}{Category(category).label}"
 
     Item(
         branch=branch, category=category, period=period, source=source, title=title, audience=audience, payload=payload

@@ -169,6 +169,10 @@ STORAGES = {
 
 REDIS_URL = env("REDIS_URL", default="")
 
+# The address printed under each board's QR code and in its poster, e.g.
+# https://dangjian.example.gov.cn; empty: the host the request came in on.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

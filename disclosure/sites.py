@@ -1,0 +1,72 @@
+"""Services for 七个一 sites and their fixture checks (area heads and liaisons, on a phone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from accounts.scope import Cap, scope_for
+from branches.models import Branch
+
+from .models import Fixture, FixtureCheck, Site
+
+PHOTO_MAX_SIDE = 1600
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def site_create(*, branch: Branch, name: str, slug: str, office_phone: str = "", by=None) -> Site:
+    """A site and its seven fixtures, all unchecked."""
+    if by is not None and not scope_for(by).covers(Cap.WRITE, branch):
+        raise PermissionDenied(_("您没有此项操作的权限"))
+    site = Site(branch=branch, name=name.strip(), slug=slug.strip().lower(), office_phone=office_phone.strip())
+    site.full_clean()
+    site.save()
+    Fixture.objects.bulk_create([Fixture(site=site, kind=kind) for kind in Fixture.Kind.values])
+    return site
+
+
+def _clean_photo(upload) -> ContentFile:
+    """Check the upload is an image by its content; re-encode it as JPEG, smaller, without EXIF or GPS."""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": _("照片不能超过 10 MB")})
+    try:
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError({"photo": _("请上传 JPG 或 PNG 格式的照片")}) from None
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=82)  # no exif=: nothing of the original's metadata survives
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+@transaction.atomic
+def fixture_check_record(
+    *, fixture: Fixture, result: str, note: str = "", photo=None, by, at: dt.datetime | None = None
+) -> FixtureCheck:
+    """Record one check (Cap.INSPECT over the site's branch) and make it the fixture's current state."""
+    branch = fixture.site.branch
+    if not scope_for(by).covers(Cap.INSPECT, branch):
+        raise PermissionDenied(_("您没有此项操作的权限"))
+    at = at or timezone.now()
+    check = FixtureCheck(fixture=fixture, result=result, note=(note or "").strip(), checked_at=at, checked_by=by)
+    check.full_clean(exclude=["photo"])
+    if photo:
+        check.photo = _clean_photo(photo)
+    check.save()
+    # The newest check wins, even if an older one is recorded later (a phone that was offline).
+    Fixture.objects.filter(pk=fixture.pk).exclude(last_checked_at__gt=at).update(
+        status=result, last_checked_at=at, last_checked_by=by
+    )
+    fixture.refresh_from_db()
+    return check
