@@ -18,6 +18,11 @@ register_notices(router)
 register_assessment(router)
 register_projects(router)
 
+# Every resource is keyed by an integer: a path with anything else in its place matches
+# no route (a JSON 404) instead of reaching a view that would choke on it.
+for _prefix, _viewset, _basename in router.registry:
+    _viewset.lookup_value_regex = "[0-9]+"
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -14,6 +14,7 @@ admin.site.site_title = "高桥党建"
 admin.site.index_title = "数据管理"
 
 handler500 = "portal.errors.server_error"
+handler404 = "portal.errors.not_found"
 
 urlpatterns = [
     path("", home, name="home"),

@@ -7,6 +7,8 @@ silently ignored, and every status code a view can answer is documented.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +115,15 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class UTCDateTimeFilter(django_filters.DateTimeFilter):
+    """A moment is compared in UTC: an offset PostgreSQL cannot store (beyond ±15:59) never reaches it."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return super().filter(qs, value)
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """A FilterSet for the API: booleans are strict, a blank choice, ID or boolean is refused.
 
@@ -128,6 +139,8 @@ class StrictFilterSet(django_filters.FilterSet):
         filter_class, params = super().filter_for_lookup(field, lookup_type)
         if issubclass(filter_class, django_filters.BooleanFilter):
             return StrictBooleanFilter, {}
+        if filter_class is django_filters.DateTimeFilter:
+            return UTCDateTimeFilter, params
         return filter_class, params
 
     def is_valid(self):

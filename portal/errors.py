@@ -49,3 +49,12 @@ def server_error(request, *args, **kwargs):
     if _wants_json(request):
         return JsonResponse({"detail": _("服务器处理请求时出现问题，请稍后再试")}, status=500)
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def not_found(request, exception=None, *args, **kwargs):
+    """handler404: the API answers JSON (a path no route matches, e.g. ``/api/notices/abc/``)."""
+    if _wants_json(request):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

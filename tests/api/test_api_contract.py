@@ -129,3 +129,15 @@ def test_no_credentials_is_a_401_with_a_token_challenge(anonymous):
     response = anonymous.get(LIST)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_path_with_no_integer_id_is_a_json_404(town_admin):
+    for path in ("/api/notices/false/read/", "/api/members/-1.1/", "/api/branches/abc/"):
+        response = town_admin.get(path) if not path.endswith("read/") else town_admin.post(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json", path
+
+
+def test_a_moment_with_an_offset_postgresql_cannot_store_is_compared_in_utc(town_admin):
+    response = town_admin.get("/api/notices/", {"read_at": "0261-08-20T16:02:36-23:17"})
+    assert response.status_code == 200, response.content
