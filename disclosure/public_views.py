@@ -91,7 +91,11 @@ def board_list(request, slug: str):
     items.sort(key=lambda i: (i.last_published_at, i.pk), reverse=True)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     label = Category(category).label if category else _("全部公开内容")
-    return render(request, "public/category.html", {"site": site, "category_label": label, "page_obj": page})
+    return render(
+        request,
+        "public/category.html",
+        {"site": site, "category_label": label, "page_obj": page, "category": category or ""},
+    )
 
 
 @require_safe

@@ -143,3 +143,18 @@ def test_scheduled_item_appears_on_the_board_once_published(anonymous, site_a, s
     items_publish_due(now=timezone.now() + dt.timedelta(hours=2))
     assert Item.objects.get(pk=item.pk).state == Item.State.PUBLISHED
     assert "村务公开三月" in anonymous.get("/public/gaofeng/").content.decode()
+
+
+@pytest.mark.django_db
+def test_list_page_links_carry_only_the_boards_own_parameters(anonymous, site_a):
+    """A crawler that keeps "&amp;" literally must not be led into ever-longer addresses."""
+    for n in range(45):
+        disclosure_publish(
+            branch=site_a.branch, category=Category.DUES, period=f"{2000 + n // 12}-{n % 12 + 1:02d}",
+            source="disclosure.dues", payload={"body": str(n)},
+        )  # fmt: skip
+    page = anonymous.get("/public/gaofeng/list/?category=dues&amp;page=2").content.decode()
+    assert 'href="?category=dues&amp;page=2" rel="next"' in page
+    assert "amp%3B" not in page and "amp;amp" not in page
+    page = anonymous.get("/public/gaofeng/list/?page=2&utm=x").content.decode()
+    assert 'href="?page=1" rel="prev"' in page and "utm" not in page
