@@ -25,8 +25,11 @@ def token_for(user) -> Token:
 class ObtainExpiringToken(ObtainAuthToken):
     """``POST username, password`` → a token and when it expires. Wrong passwords count towards the lockout."""
 
+    authentication_classes = ()  # the credentials are the body; no session or token is read here
+
     @extend_schema(
         summary="获取 API 令牌",
+        auth=[],  # the one operation that needs no credentials
         responses=inline_serializer(
             "TokenOut", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
         ),

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
 from rest_framework.pagination import PageNumberPagination
@@ -106,6 +107,13 @@ class StrictBooleanField(forms.Field):
         if value in self.FALSE or value is False:
             return False
         raise forms.ValidationError(_("请填写 true 或 false"), code="invalid")
+
+
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean the body must state. DRF reads a boolean missing from a form body as
+    false (an unticked checkbox); an API write that leaves it out is refused instead."""
+
+    default_empty_html = serializers.empty
 
 
 @extend_schema_field(OpenApiTypes.BOOL)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
+from portal.api import RequiredBooleanField
 
 from . import services
 from .models import KeyTask, KeyTaskMonth, Milestone, ProgressReport, Project
@@ -110,7 +111,7 @@ class KeyTaskSerializer(serializers.ModelSerializer):
 
 
 class MonthCheckSerializer(serializers.Serializer):
-    done = serializers.BooleanField(help_text="true：已完成（须填佐证）；false：滞后（须填原因）")
+    done = RequiredBooleanField(help_text="true：已完成（须填佐证）；false：滞后（须填原因）")
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -20,7 +20,9 @@ _used_ids: set[str] = set()
 
 def unique_id_number() -> str:
     while True:
-        birth = dt.date(1940, 1, 1) + dt.timedelta(days=_rng.randrange(0, 365 * 62))
+        # Born by 1997: joined at 25 and full a year later are then always in the past
+        # (a full_member_on in the future is refused by the member rules).
+        birth = dt.date(1940, 1, 1) + dt.timedelta(days=_rng.randrange(0, 365 * 57))
         number = make_id_number("330203", birth, _rng.randrange(0, 1000))
         if number not in _used_ids:
             _used_ids.add(number)

@@ -221,6 +221,14 @@ def roster_import_job_run(*, job_id: int):
             )
     fields = _report_fields(report)
     status = _report_status(report)
+    # The outcome, the error report and the upload's removal are one write: whoever
+    # reads the job sees it finished with its file gone, never one without the other.
+    _attach_error_report(job, report)  # stored now; named in the row by the update below
+    if job.error_report:
+        fields["error_report"] = job.error_report.name
+    upload = job.file.name if status != RosterImport.Status.CHECKED else ""
+    if upload:
+        fields["file"] = ""  # done, rejected or failed: the personal data goes
     # Only the run that holds the job writes its outcome: if it was taken back
     # meanwhile (this worker looked dead), the rerun reports instead.
     finished = RosterImport.objects.filter(pk=job_id, status=running_status, runner=claim.runner).update(
@@ -228,10 +236,10 @@ def roster_import_job_run(*, job_id: int):
     )
     if not finished:
         logger.warning("roster import %s was taken back while this run worked on it; its outcome is dropped", job_id)
+        if job.error_report:
+            job.error_report.delete(save=False)
         return None
+    if upload:
+        job.file.storage.delete(upload)
     job.refresh_from_db()
-    _attach_error_report(job, report)
-    if status != RosterImport.Status.CHECKED:
-        remove_upload(job)  # done, rejected or failed: the personal data goes
-    job.save(update_fields=["error_report", "file"])
     return job

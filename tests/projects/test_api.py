@@ -77,6 +77,11 @@ def test_the_responsible_unit_reports_a_month_through_the_api(town, branch_a, se
     assert secretary_b.post(url, {"done": True, "evidence": "x"}, content_type="application/json").status_code == 404
     r = secretary_a.post(url, {"done": True}, content_type="application/json")
     assert r.status_code == 400 and "evidence" in r.json()
+    # A form body that leaves "done" out is refused, not read as an unticked box (滞后).
+    r = secretary_a.post(url, {"reason": "雨季停工", "evidence": "x"})
+    assert r.status_code == 400 and "done" in r.json()
+    month.refresh_from_db()
+    assert month.state == month.State.PENDING
     r = secretary_a.post(url, {"done": True, "evidence": "分类台账 2 月"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["state"] == "done"
     detail = secretary_a.get(reverse("api:key-tasks-detail", args=[task.pk])).json()
