@@ -58,3 +58,14 @@ def expiring_terms_for(user, within_days: int = EXPIRING_WITHIN_DAYS) -> list[Of
     for post in posts:
         post.days_left = (post.term_end - today).days
     return posts
+
+
+def town_of(branch: Branch) -> Branch | None:
+    """The town committee a branch sits under (itself for a town); the root where there is no town."""
+    step = Branch.steplen
+    ancestors = [branch.path[:i] for i in range(step, len(branch.path) + 1, step)]
+    found = {b.path: b for b in Branch.objects.filter(path__in=ancestors)}
+    for path in reversed(ancestors):
+        if path in found and found[path].unit == Branch.Unit.TOWN:
+            return found[path]
+    return found.get(ancestors[0])

@@ -13,8 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from branches.models import Branch, OfficerPost, PartyGroup
-from members.models import Member
-from members.selectors import IN_GOOD_STANDING
+from members.models import COUNTED_LABEL, Member
 
 _POST_ORDER = {value: i for i, value in enumerate(OfficerPost.Post.values)}
 _POST_LABELS = dict(OfficerPost.Post.choices)
@@ -66,6 +65,10 @@ class PublicBranchPage:
     officers: list[PublicOfficer]
     party_group_count: int
     member_count: int
+
+    @property
+    def member_count_label(self) -> str:
+        return str(COUNTED_LABEL)
 
 
 def _public_branches():
@@ -125,7 +128,8 @@ def public_branch_page(code: str) -> PublicBranchPage:
         key=lambda o: _POST_ORDER.get(o.post, 99),
     )
     party_groups = PartyGroup.objects.filter(branch_id=row["pk"]).count()
-    members = Member.objects.filter(IN_GOOD_STANDING, branch__path__startswith=row["path"]).count()
+    # 党员人数, as the logged-in branch page counts it (members.models.COUNTED).
+    members = Member.objects.counted().filter(branch__path__startswith=row["path"]).count()
     return PublicBranchPage(
         branch=_as_public(row), officers=officers, party_group_count=party_groups, member_count=members
     )

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.NoStoreMiddleware",
+    # With DEBUG=1 (make demo) a 404 is still the portal's own Chinese page.
+    "portal.middleware.PortalNotFoundMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: it turns a locked login into the lockout page (accounts.lockout).
     "axes.middleware.AxesMiddleware",

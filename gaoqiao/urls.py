@@ -2,7 +2,10 @@ import os
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
+from django.views.generic.base import RedirectView
 from django.views.static import serve
 
 from accounts.views import home
@@ -29,6 +32,12 @@ urlpatterns = [
     path("api/", include(("gaoqiao.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on their own; the file is a static asset.
+    path(
+        "favicon.ico",
+        require_safe(RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+        name="favicon",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,15 +1,15 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_admin import ScopedAdminMixin
+from accounts.scope_admin import ScopedAdminMixin, check_relations
 from accounts.selectors import login_ties_for, users_within
 from accounts.services import member_login_create
 from portal.history_admin import ChangeHistoryAdmin
 
-from . import selectors
+from . import selectors, services
 from .models import Member, MemberTransfer, RosterExport, RosterImport
 from .pii import mask_id_number, mask_phone
 from .resources import MemberResource, RosterFormat
@@ -43,6 +43,42 @@ class MemberAdmin(ScopedAdminMixin, ChangeHistoryAdmin, ImportExportModelAdmin):
 
     def writable_queryset(self, request):
         return selectors.members_writable_by(request.user)
+
+    def save_model(self, request, obj, form, change):
+        """Through the member services; a new branch is a transfer, never a silent overwrite.
+
+        Within the town the transfer waits for the receiving branch unless this
+        admin may write there too (then it is accepted at once).
+        """
+        check_relations(self.admin_site, request, obj)  # checked again beyond the form
+        if not change:
+            services.member_insert(member=obj)
+            return
+        old = Member.objects.get(pk=obj.pk)
+        if form is not None:
+            changed = list(form.changed_data)
+        else:
+            changed = [
+                f.name
+                for f in Member._meta.concrete_fields
+                if f.editable and not f.primary_key and getattr(old, f.attname) != getattr(obj, f.attname)
+            ]
+        new_branch = obj.branch if obj.branch_id != old.branch_id else None
+        unchanged = {"branch"}
+        if new_branch is not None:
+            # The group goes with the transfer (groups belong to a branch); the rest is saved now.
+            obj.branch_id, obj.party_group_id = old.branch_id, old.party_group_id
+            unchanged.add("party_group")
+        services.member_update(member=obj, **{f: getattr(obj, f) for f in changed if f not in unchanged})
+        if new_branch is not None:
+            try:
+                transfer = services.transfer_start(member=obj, to_branch=new_branch, by=request.user, reason="管理后台修改所在党支部")
+            except ValidationError as exc:
+                messages.error(request, "所在党支部未改变：" + "；".join(exc.messages))
+            else:
+                if transfer.status == transfer.Status.PENDING:
+                    messages.warning(request, f"已发起转接，待 {new_branch.name} 接收后生效")
+            obj.refresh_from_db()
 
     @admin.action(description="为所选党员开通账号（用户名为手机号）")
     def create_logins(self, request, queryset):
@@ -113,17 +149,57 @@ class MemberAdmin(ScopedAdminMixin, ChangeHistoryAdmin, ImportExportModelAdmin):
 
 @admin.register(MemberTransfer)
 class MemberTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("member", "from_branch", "to_branch", "transferred_on", "recorded_by")
-    list_filter = ("transferred_on", "to_branch__area")
-    search_fields = ("member__name", "from_branch__name", "to_branch__name")
-    date_hierarchy = "transferred_on"
-    autocomplete_fields = ("member", "from_branch", "to_branch")
+    """A record of transfers: made and decided only through the transfer service (the page, the API,
+    a member's change form, the actions here), never typed in or edited."""
+
+    list_display = ("member", "kind", "status", "from_branch", "to_branch", "destination", "requested_on",
+                    "transferred_on", "recorded_by", "decided_by")
+    list_filter = ("status", "kind", "transferred_on", "to_branch__area")
+    search_fields = ("member__name", "from_branch__name", "to_branch__name", "destination")
+    date_hierarchy = "requested_on"
+    list_select_related = ("member", "from_branch", "to_branch", "recorded_by", "decided_by")
+    actions = ("accept", "cancel")
 
     def visible_queryset(self, request):
-        return MemberTransfer.objects.filter(member__in=selectors.members_visible_to(request.user))
+        return selectors.transfers_visible_to(request.user)
 
     def writable_queryset(self, request):
-        return MemberTransfer.objects.filter(member__in=selectors.members_writable_by(request.user))
+        return MemberTransfer.objects.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # Actions run through the service, which asks the scope per transfer.
+        actions = super().get_actions(request)
+        return actions if scope_for(request.user).has(Cap.WRITE) else {}
+
+    def _each(self, request, queryset, act, done: str):
+        n, problems = 0, []
+        for transfer in queryset.filter(status=MemberTransfer.Status.PENDING):
+            try:
+                act(transfer)
+            except (ValidationError, PermissionDenied) as exc:
+                problems.append(f"{transfer.member.name}：{'；'.join(getattr(exc, 'messages', ['无权处理']))}")
+            else:
+                n += 1
+        messages.success(request, done.format(n=n))
+        for problem in problems:
+            messages.warning(request, problem)
+
+    @admin.action(description="接收所选转接（党员随即转入）")
+    def accept(self, request, queryset):
+        self._each(request, queryset, lambda t: services.transfer_accept(transfer=t, by=request.user), "已接收 {n} 项转接")
+
+    @admin.action(description="撤回所选转接")
+    def cancel(self, request, queryset):
+        self._each(request, queryset, lambda t: services.transfer_cancel(transfer=t, by=request.user), "已撤回 {n} 项转接")
 
 
 class _ReadOnlyLogAdmin(admin.ModelAdmin):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,9 +18,19 @@ from branches.selectors import get_branch_for_user
 from portal.api import IdFilter, StrictBooleanFilter, StrictFilterSet
 
 from . import services
-from .models import Member, MemberTransfer
+from .filters import member_search_q
+from .forms import validate_phone
+from .models import COUNTED, Member, MemberTransfer
 from .personal_data import mask_fields
-from .selectors import can_see_personal_data, get_member_for_user, members_visible_to, transfers_of
+from .selectors import (
+    can_see_personal_data,
+    get_member_for_user,
+    get_transfer_for_user,
+    members_visible_to,
+    transfer_actions_for,
+    transfers_of,
+    transfers_visible_to,
+)
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -51,6 +63,8 @@ class MemberSerializer(serializers.ModelSerializer):
             "party_group_name",
             "joined_on",
             "full_member_on",
+            "conversion_meeting_on",
+            "transferred_out_on",
             "job",
             "phone",
             "address",
@@ -65,7 +79,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at", "standing_since"]
+        read_only_fields = ["created_at", "updated_at", "standing_since", "transferred_out_on"]
         extra_kwargs = {
             # Filled from the ID number when left out (GB 11643 holds both).
             "birth_date": {"required": False},
@@ -87,6 +101,13 @@ class MemberSerializer(serializers.ModelSerializer):
             mask_fields(data)  # the one policy: personal_data.POLICY
         return data
 
+    def validate_phone(self, value):
+        try:
+            validate_phone(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
+
     def validate_branch(self, branch):
         if not scope_for(self.context["request"].user).covers(Cap.WRITE, branch):
             raise serializers.ValidationError("无权在该党组织下维护党员")
@@ -95,25 +116,56 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class MemberUpdateSerializer(MemberSerializer):
     branch = serializers.PrimaryKeyRelatedField(read_only=True, help_text="转接请用 transfer 接口")
+    category = serializers.CharField(read_only=True, help_text="转正请用 convert 接口")
+    full_member_on = serializers.DateField(read_only=True)
+    conversion_meeting_on = serializers.DateField(read_only=True)
 
 
 class TransferSerializer(serializers.Serializer):
-    to_branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.filter(is_active=True), label="转入组织")
-    on = serializers.DateField(required=False, label="转接日期")
+    kind = serializers.ChoiceField(
+        choices=MemberTransfer.Kind.choices, default=MemberTransfer.Kind.WITHIN, label="转接类型"
+    )
+    to_branch = serializers.PrimaryKeyRelatedField(
+        queryset=Branch.objects.filter(is_active=True), required=False, allow_null=True, label="转入组织（镇内）"
+    )
+    destination = serializers.CharField(required=False, allow_blank=True, max_length=200, label="转往组织（镇外）")
+    on = serializers.DateField(required=False, allow_null=True, label="转接日期")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, label="转接原因")
 
 
 class TransferOutSerializer(serializers.ModelSerializer):
-    from_branch_name = serializers.CharField(source="from_branch.name")
-    to_branch_name = serializers.CharField(source="to_branch.name")
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    from_branch_name = serializers.CharField(source="from_branch.name", read_only=True)
+    to_branch_name = serializers.CharField(source="destination_name", read_only=True)
 
     class Meta:
         model = MemberTransfer
-        fields = ["id", "from_branch", "from_branch_name", "to_branch", "to_branch_name", "transferred_on", "reason"]
+        fields = [
+            "id", "member", "member_name", "kind", "status", "from_branch", "from_branch_name", "to_branch",
+            "to_branch_name", "destination", "requested_on", "transferred_on", "reason", "decision_note",
+        ]
+
+
+class ConvertSerializer(serializers.Serializer):
+    conversion_meeting_on = serializers.DateField(label="讨论转正的支部党员大会日期")
+    full_member_on = serializers.DateField(required=False, allow_null=True, label="转正日期")
+
+
+class FlagsSerializer(serializers.Serializer):
+    is_floating = serializers.BooleanField(label="流动党员")
+    floating_to = serializers.CharField(required=False, allow_blank=True, max_length=100, label="流入地")
+    is_lost_contact = serializers.BooleanField(label="失联党员")
+    lost_contact_since = serializers.DateField(required=False, allow_null=True, label="失联日期")
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, label="退回原因")
 
 
 class MemberFilter(StrictFilterSet):
     within = IdFilter(method="filter_within", label="某组织及其下级（组织 ID）")
+    search = django_filters.CharFilter(method="filter_search", label="姓名、拼音、首字母或电话尾号")
+    counted = StrictBooleanFilter(method="filter_counted", label="计入党员人数")
     due_for_conversion = StrictBooleanFilter(method="filter_due", label="预备期满一年待转正")
 
     class Meta:
@@ -123,6 +175,12 @@ class MemberFilter(StrictFilterSet):
     def filter_within(self, queryset, name, value):
         root = get_branch_for_user(self.request.user, pk=int(value))
         return queryset.filter(branch__path__startswith=root.path)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(member_search_q(self.request.user, value))
+
+    def filter_counted(self, queryset, name, value):
+        return queryset.filter(COUNTED) if value else queryset.exclude(COUNTED)
 
     def filter_due(self, queryset, name, value):
         due = Member.objects.due_for_conversion().values("pk")
@@ -141,11 +199,12 @@ def _as_drf_error(exc: DjangoValidationError) -> DRFValidationError:
 )
 class MemberViewSet(viewsets.ModelViewSet):
     filterset_class = MemberFilter
-    # Exact ID number and phone searches are deliberately absent: a masked
-    # caller must not be able to probe for a number by searching it.
-    search_fields = ["name"]
-    ordering_fields = ["name", "joined_on", "birth_date", "id"]
-    ordering = ["branch_id", "name", "id"]
+    # ?search= is the roster's search (members.filters.member_search_q): name,
+    # pinyin, initials, and phone endings only among phones the caller may see,
+    # so a masked caller cannot probe for a number.
+    ordering_fields = ["name_pinyin", "name", "joined_on", "birth_date", "id"]
+    ordering = ["name_pinyin", "name", "id"]
+    search_fields: list[str] = []  # DRF's SearchFilter stands aside for the filterset's ``search``
     http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [IsAuthenticated, writes_need(Cap.WRITE)]
 
@@ -175,18 +234,45 @@ class MemberViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as exc:
             raise _as_drf_error(exc) from None
 
-    @extend_schema(summary="组织关系转接", request=TransferSerializer, responses={201: TransferOutSerializer})
+    def _run(self, call, *, created: bool = False, out=None):
+        try:
+            with transaction.atomic():
+                result = call()
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(out(result) if out else MemberSerializer(result, context={"request": self.request}).data,
+                        status=code)
+
+    @extend_schema(summary="发起组织关系转接（镇内待接收；转出本镇写明去向）", request=TransferSerializer,
+                   responses={201: TransferOutSerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         member = self.get_object()
         serializer = TransferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                transfer = services.member_transfer(member=member, by=request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from None
-        return Response(TransferOutSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return self._run(
+            lambda: services.transfer_start(member=member, by=request.user, **serializer.validated_data),
+            created=True, out=lambda t: TransferOutSerializer(t).data,
+        )
+
+    @extend_schema(summary="记录转正（支部党员大会日期）", request=ConvertSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def convert(self, request, pk=None):
+        member = self.get_object()
+        serializer = ConvertSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return self._run(lambda: services.member_convert_to_full(
+            member=member, meeting_on=data["conversion_meeting_on"], on=data.get("full_member_on")))
+
+    @extend_schema(summary="标记或取消流动党员、失联党员", request=FlagsSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def flags(self, request, pk=None):
+        member = self.get_object()
+        serializer = FlagsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._run(lambda: services.member_set_flags(member=member, **serializer.validated_data))
 
     @extend_schema(summary="组织关系转接记录", responses=TransferOutSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -196,5 +282,56 @@ class MemberViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(TransferOutSerializer(page, many=True).data)
 
 
+
+
+@extend_schema_view(
+    list=extend_schema(summary="组织关系转接：转出或转入可见组织的"),
+    retrieve=extend_schema(summary="转接详情"),
+)
+class TransferViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TransferOutSerializer
+    permission_classes = [IsAuthenticated, writes_need(Cap.WRITE)]
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self):
+        return transfers_visible_to(self.request.user).order_by("-recorded_at", "-id")
+
+    def _act(self, request, action_name: str, call, body=None):
+        # Who may act is asked before the body is read: an outsider gets 404/403, never a 400.
+        transfer = get_transfer_for_user(request.user, self.kwargs["pk"])
+        if not transfer_actions_for(request.user, transfer)[action_name]:
+            raise PermissionDenied("您无权处理此转接")
+        data = {}
+        if body is not None:
+            serializer = body(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        try:
+            with transaction.atomic():
+                result = call(transfer, **data)
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        return Response(TransferOutSerializer(result).data)
+
+    @extend_schema(summary="接收转接（党员随即转入）", request=None, responses=TransferOutSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, "accept", lambda t: services.transfer_accept(transfer=t, by=request.user))
+
+    @extend_schema(summary="退回转接", request=RejectSerializer, responses=TransferOutSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._act(
+            request, "reject", lambda t, note: services.transfer_reject(transfer=t, by=request.user, note=note),
+            body=RejectSerializer,
+        )
+
+    @extend_schema(summary="撤回转接（转出方）", request=None, responses=TransferOutSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(request, "cancel", lambda t: services.transfer_cancel(transfer=t, by=request.user))
+
+
 def register(router) -> None:
     router.register("members", MemberViewSet, basename="members")
+    router.register("transfers", TransferViewSet, basename="transfers")

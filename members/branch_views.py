@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -25,9 +25,9 @@ from branches.selectors import (
     party_groups_visible_to,
 )
 
-from .filters import RosterFilter
-from .models import LEFT_PARTY_STANDINGS
-from .presenters import display_members
+from .filters import STATUS_CHOICES, RosterFilter
+from .models import COUNTED_LABEL, Member, counted_q
+from .presenters import roster_html, roster_rows, roster_values
 from .selectors import branch_tree_for, members_visible_to
 from .views import PAGE_SIZE
 
@@ -77,18 +77,21 @@ def detail(request, pk: int):
     party_groups = list(
         party_groups_visible_to(user)
         .filter(branch__path__startswith=branch.path)
-        .annotate(n_members=Count("members", filter=~Q(members__standing__in=LEFT_PARTY_STANDINGS)))
+        .annotate(n_members=Count("members", filter=counted_q("members__")))
         .order_by("branch__path", "pk")  # creation order: 第一, 第二, 第三…
     )
 
-    roster = members_visible_to(user).in_subtree(branch).order_by("branch__path", "name", "id")
+    roster = members_visible_to(user).in_subtree(branch).by_pinyin()
     filterset = RosterFilter(
         request.GET or None,
         queryset=roster,
+        request=request,
         party_groups=party_groups,
         group_labels=(lambda g: f"{g.branch.name} · {g.name}") if has_subtree else None,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(roster_values(user, filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    data = filterset.form.data if filterset.is_bound else {}
+    rows = roster_rows(page.object_list, with_branch=has_subtree)
 
     context = {
         "branch": branch,
@@ -99,9 +102,35 @@ def detail(request, pk: int):
         "officers": officers,
         "party_groups": party_groups,
         "filterset": filterset,
-        "filtered": filterset.is_bound and any(filterset.form.data.get(f) for f in filterset.form.fields),
+        "filtered": any(data.get(f) for f in ("q", "category", "status", "standing", "party_group")),
+        "chips": _chips(request, party_groups, has_subtree),
         "page": page,
-        "members": display_members(user, page.object_list),
+        "members": rows,
+        "roster_html": roster_html(rows),
+        "count_label": COUNTED_LABEL,
+        "can_add": scope.covers(Cap.WRITE, branch),
+        "can_search_phone": scope.covers(Cap.PERSONAL_DATA, branch),
         "can_edit_in_admin": user.is_staff and scope.covers(Cap.WRITE, branch),
     }
     return render(request, "branches/detail.html", context)
+
+
+def _chips(request, party_groups, has_subtree) -> list[tuple[str, str, bool]]:
+    """Filter chips (label, link, on): one tap each; tapping an active chip clears it."""
+
+    def link(key: str, value: str) -> tuple[str, bool]:
+        params = request.GET.copy()
+        params.pop("page", None)
+        on = params.get(key) == value
+        if on:
+            params.pop(key)
+        else:
+            params[key] = value
+        query = params.urlencode()
+        return (f"?{query}" if query else "?") + "#roster", on
+
+    chips = [(str(Member.Category.PROBATIONARY.label), *link("category", Member.Category.PROBATIONARY))]
+    chips += [(str(label), *link("status", value)) for value, label in STATUS_CHOICES]
+    for g in party_groups:
+        chips.append((f"{g.branch.name} · {g.name}" if has_subtree else g.name, *link("party_group", str(g.pk))))
+    return chips

@@ -33,6 +33,7 @@ from branches.models import Branch, OfficerPost, PartyGroup
 from portal.seeding import DemoSeedError, SeedContext, register
 
 from .models import Member
+from .names import name_keys
 from .pii import make_id_number
 
 # Ningbo region codes (海曙, 鄞州, 江北, 北仑, 镇海, 奉化, 余姚, 慈溪, 象山, 宁海), 海曙 most common.
@@ -297,8 +298,11 @@ def _member_details(
         village = place if branch.unit == Branch.Unit.VILLAGE and place else rng.choice(villages)
         where = f"{village}{rng.randint(1, 12)}组{rng.randint(1, 150)}号"
 
+    pinyin, initials = name_keys(name)
     return Member(
         name=name,
+        name_pinyin=pinyin,
+        name_initials=initials,
         gender=gender,
         ethnicity="汉族" if rng.random() < 0.975 else rng.choice(_OTHER_ETHNICITIES),
         id_number=id_number,

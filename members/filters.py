@@ -3,13 +3,46 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import Cap, scope_for
 from branches.models import PartyGroup
 
-from .models import Member
+from .models import COUNTED, Member
+from .names import search_key
 
 NO_GROUP = "none"
+# Fewer digits than this would match half the roster: not a phone search.
+MIN_PHONE_DIGITS = 3
+
+
+STATUS_CHOICES = [
+    ("due", _("待转正")),
+    ("floating", _("流动党员")),
+    ("lost", _("失联党员")),
+    ("left", _("已出党或转出")),
+]
+
+
+def member_search_q(user, text: str) -> Q:
+    """Name (汉字), full pinyin, initials; and the last digits of a phone where the user may see phones.
+
+    A phone search only ever matches members whose phones the user may see, so
+    a masked caller cannot probe for a number.
+    """
+    text = (text or "").strip()
+    if not text:
+        return Q()
+    q = Q(name__contains=text)
+    key = search_key(text)
+    if key.isdigit():
+        scope = scope_for(user)
+        if len(key) >= MIN_PHONE_DIGITS and scope.has(Cap.PERSONAL_DATA):
+            q |= Q(phone__endswith=key) & scope.q(Cap.PERSONAL_DATA, "branch__")
+    elif key:
+        q |= Q(name_initials__startswith=key) | Q(name_pinyin__contains=key)
+    return q
 
 
 class RosterFilter(django_filters.FilterSet):
@@ -17,11 +50,16 @@ class RosterFilter(django_filters.FilterSet):
 
     The party group choices are the groups of the branch being shown (and of
     its sub-branches), passed in by the view so building them costs no query.
+    Without a status or standing filter the roster lists the members 党员人数
+    counts (``models.COUNTED``), so the list and the count agree.
     """
 
-    q = django_filters.CharFilter(method="filter_name", label=_("姓名"))
+    q = django_filters.CharFilter(method="filter_search", label=_("搜索"))
     category = django_filters.ChoiceFilter(
         choices=Member.Category.choices, label=_("人员类别"), empty_label=_("全部类别")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label=_("状态"), empty_label=_("全部")
     )
     standing = django_filters.ChoiceFilter(
         choices=Member.Standing.choices, label=_("党籍状态"), empty_label=_("全部党籍状态")
@@ -32,18 +70,38 @@ class RosterFilter(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "category", "standing", "party_group"]
+        fields = ["q", "category", "status", "standing", "party_group"]
 
-    def __init__(self, data=None, queryset=None, *, party_groups: Iterable[PartyGroup] = (), group_labels=None, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, party_groups: Iterable[PartyGroup] = (), group_labels=None, **kwargs
+    ):
         super().__init__(data, queryset, **kwargs)
         label = group_labels or (lambda g: g.name)
         choices = [(str(g.pk), label(g)) for g in party_groups]
         choices.append((NO_GROUP, _("未分党小组")))
         self.filters["party_group"].extra["choices"] = choices
 
-    def filter_name(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(name__icontains=value) if value else queryset
+    @property
+    def qs(self):
+        qs = super().qs
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        if data.get("status") != "left" and not data.get("standing"):
+            qs = qs.filter(COUNTED)
+        return qs
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(member_search_q(getattr(self.request, "user", None), value))
+
+    def filter_status(self, queryset, name, value):
+        if value == "due":
+            return queryset.due_for_conversion()
+        if value == "floating":
+            return queryset.filter(is_floating=True)
+        if value == "lost":
+            return queryset.filter(is_lost_contact=True)
+        if value == "left":
+            return queryset.exclude(COUNTED)
+        return queryset
 
     def filter_party_group(self, queryset, name, value):
         if value == NO_GROUP:

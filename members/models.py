@@ -12,6 +12,7 @@ from branches.models import Branch, PartyGroup
 from portal.history import history
 from portal.storage import private_storage, random_name
 
+from .names import name_keys
 from .pii import InvalidIdNumber, normalize_id_number, parse_id_number
 
 # A probationary member is due for conversion one year after joining.
@@ -34,6 +35,13 @@ class MemberQuerySet(models.QuerySet):
 
     def in_subtree(self, branch: Branch) -> MemberQuerySet:
         return self.filter(branch__path__startswith=branch.path)
+
+    def counted(self) -> MemberQuerySet:
+        """The members 党员人数 counts: see :data:`COUNTED`."""
+        return self.filter(COUNTED)
+
+    def by_pinyin(self) -> MemberQuerySet:
+        return self.order_by("name_pinyin", "name", "id")
 
 
 class Member(models.Model):
@@ -62,6 +70,9 @@ class Member(models.Model):
         POSTGRADUATE = "postgraduate", _("研究生")
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # Kept from the name on every save (members.names): search and order in SQL.
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True, editable=False)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True, editable=False, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True, validators=[validate_id_number])
@@ -79,6 +90,9 @@ class Member(models.Model):
     )
     joined_on = models.DateField(_("入党日期"))
     full_member_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
+    # The members' meeting (支部党员大会) that decided the conversion. A date for
+    # now; a link to the recorded meeting can sit beside it later.
+    conversion_meeting_on = models.DateField(_("讨论转正的党员大会日期"), null=True, blank=True)
     job = models.CharField(_("工作岗位"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
@@ -88,6 +102,8 @@ class Member(models.Model):
     floating_to = models.CharField(_("流入地"), max_length=100, blank=True)
     is_lost_contact = models.BooleanField(_("失联党员"), default=False)
     lost_contact_since = models.DateField(_("失联日期"), null=True, blank=True)
+    # Set when the member's 组织关系 leaves the town (转出): kept as a record, no longer counted.
+    transferred_out_on = models.DateField(_("转出日期"), null=True, blank=True)
     photo = models.ImageField(_("照片"), upload_to="members/photos/", blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -99,7 +115,7 @@ class Member(models.Model):
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
         ordering = ["branch_id", "name", "id"]
-        indexes = [models.Index(fields=["branch", "name"])]
+        indexes = [models.Index(fields=["branch", "name"]), models.Index(fields=["branch", "name_pinyin"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=models.F("joined_on")),
@@ -109,6 +125,17 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            self.set_name_keys()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+    def set_name_keys(self) -> None:
+        self.name_pinyin, self.name_initials = name_keys(self.name)
 
     def clean_fields(self, exclude=None) -> None:
         # Birth date and gender may be left out: the ID number holds both.
@@ -145,6 +172,13 @@ class Member(models.Model):
             errors["full_member_on"] = _("转为正式党员日期不能早于入党日期")
         if self.category == self.Category.PROBATIONARY and self.full_member_on:
             errors["full_member_on"] = _("预备党员不应有转正日期")
+        # Read from __dict__: the roster import checks a bare instance that has no such attribute.
+        meeting_on = self.__dict__.get("conversion_meeting_on")
+        if meeting_on:
+            if self.joined_on and meeting_on < self.joined_on:
+                errors["conversion_meeting_on"] = _("党员大会日期不能早于入党日期")
+            elif meeting_on > today:
+                errors["conversion_meeting_on"] = _("党员大会日期不能晚于今天")
         if self.party_group_id and self.branch_id and self.party_group.branch_id != self.branch_id:
             errors["party_group"] = _("党小组不属于该党支部")
         if errors:
@@ -161,29 +195,84 @@ class Member(models.Model):
 # Standings of people no longer in the party: left out of member counts.
 LEFT_PARTY_STANDINGS = (Member.Standing.STOPPED, Member.Standing.EXPELLED)
 
+# 党员人数, defined once: full and probationary members still in the party (not
+# stopped or expelled) whose 组织关系 is still here (not transferred out of the town).
+# Suspended members, floating members and members out of contact still count.
+def counted_q(via: str = "") -> Q:
+    """党员人数 as a filter, for members reached through ``via`` (e.g. ``"members__"`` from a party group)."""
+    return ~Q(**{f"{via}standing__in": LEFT_PARTY_STANDINGS}) & Q(**{f"{via}transferred_out_on__isnull": True})
+
+
+COUNTED = counted_q()
+COUNTED_LABEL = _("党员人数：正式党员和预备党员，不含已出党、被开除党籍和已转出本镇的")
+
 
 class MemberTransfer(models.Model):
-    """Where a member was before: every move between branches, kept for good."""
+    """A move of a member's 组织关系: every change of branch, kept for good.
+
+    Within the town a transfer waits (pending) until the receiving branch's
+    secretary or a town admin accepts it; the member moves on acceptance.
+    Leaving the town is a 转出 with the destination written out.
+    """
+
+    class Kind(models.TextChoices):
+        WITHIN = "within", _("镇内转接")
+        OUT = "out", _("转出本镇")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接收")
+        ACCEPTED = "accepted", _("已完成")
+        REJECTED = "rejected", _("已退回")
+        CANCELLED = "cancelled", _("已撤回")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("党员"))
+    kind = models.CharField(_("转接类型"), max_length=10, choices=Kind.choices, default=Kind.WITHIN)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     from_branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("转出组织")
     )
-    to_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="+", verbose_name=_("转入组织"))
-    transferred_on = models.DateField(_("转接日期"))
+    to_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("转入组织")
+    )
+    destination = models.CharField(_("转往组织（镇外）"), max_length=200, blank=True)
+    requested_on = models.DateField(_("申请日期"), null=True, blank=True)
+    transferred_on = models.DateField(_("转接日期"), null=True, blank=True)
     reason = models.CharField(_("转接原因"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("经办人")
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("接收人")
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("组织关系转接")
         verbose_name_plural = _("组织关系转接")
-        ordering = ["member", "-transferred_on", "-id"]
+        ordering = ["member", "-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="pending"), name="member_transfer_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="within") & Q(to_branch__isnull=False))
+                | (Q(kind="out") & Q(to_branch__isnull=True) & ~Q(destination="")),
+                name="member_transfer_has_destination",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(transferred_on__isnull=False),
+                name="member_transfer_accepted_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.member.name}: {self.from_branch.name} → {self.to_branch.name}"
+        return f"{self.member.name}: {self.from_branch.name} → {self.destination_name}"
+
+    @property
+    def destination_name(self) -> str:
+        return self.to_branch.name if self.to_branch_id else self.destination
 
 
 def roster_upload_to(instance, filename: str) -> str:
@@ -235,6 +324,8 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     message = models.TextField(_("结果说明"), blank=True)
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    # Who will be added or changed (name, masked ID number, branch, changed columns), for the preview.
+    preview = models.JSONField(_("预览"), default=list, blank=True)
     error_report = models.FileField(
         _("错误报告"), upload_to=roster_report_to, storage=private_storage, blank=True
     )

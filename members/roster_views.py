@@ -24,9 +24,10 @@ from .roster import (
 )
 from .roster import roster_export as export_service
 from .roster.recovery import run_looks_dead
-from .selectors import roster_imports_reportable_to
+from .selectors import import_reach_for, roster_imports_reportable_to
 
 ERRORS_SHOWN = 200
+PREVIEW_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -84,7 +85,11 @@ def roster_import(request):
 
 
 def _import_context(request, form) -> dict:
-    return {"form": form, "jobs": RosterImport.objects.filter(uploaded_by=request.user)[:10]}
+    return {
+        "form": form,
+        "jobs": RosterImport.objects.filter(uploaded_by=request.user)[:10],
+        "reach": import_reach_for(request.user),
+    }
 
 
 @login_required
@@ -94,7 +99,14 @@ def roster_import_status(request, pk: int):
     return render(
         request,
         "members/roster/status.html",
-        {"job": job, "state": _job_state(job), "errors": job.errors[:ERRORS_SHOWN], "errors_shown": ERRORS_SHOWN},
+        {
+            "job": job,
+            "state": _job_state(job),
+            "errors": job.errors[:ERRORS_SHOWN],
+            "errors_shown": ERRORS_SHOWN,
+            "preview": job.preview[:PREVIEW_SHOWN],
+            "preview_shown": PREVIEW_SHOWN,
+        },
     )
 
 

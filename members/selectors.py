@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.http import Http404
 
 from accounts.scope import Cap, Scope, get_object_for_user, scope_for
 from branches.models import Branch
-from branches.selectors import branches_visible_to
+from branches.selectors import branches_visible_to, town_of
 
-from .models import LEFT_PARTY_STANDINGS, Member, MemberTransfer, RosterImport
+from .models import COUNTED, Member, MemberTransfer, RosterImport
 
-IN_GOOD_STANDING = ~Q(standing__in=LEFT_PARTY_STANDINGS)
+# Kept for callers that imported the old name: the one definition is models.COUNTED.
+IN_GOOD_STANDING = COUNTED
 
 
 def _member_q(scope: Scope) -> Q:
@@ -52,8 +54,59 @@ def roster_imports_reportable_to(user) -> QuerySet[RosterImport]:
     return RosterImport.objects.filter(Q(uploaded_by=user) | Q(uploaded_by__in=users_within(user, Cap.MANAGE_LOGINS)))
 
 
+def phone_if_visible(user):
+    """An expression for ``.values()``/``.annotate()``: the phone where the user may see it, else ""."""
+    scope = scope_for(user)
+    if scope.everything:
+        return F("phone")
+    visible = scope.q(Cap.PERSONAL_DATA, "branch__")
+    if scope.own_member_id:
+        visible |= Q(pk=scope.own_member_id)
+    return Case(When(visible, then=F("phone")), default=Value(""), output_field=CharField())
+
+
 def transfers_of(member: Member) -> QuerySet[MemberTransfer]:
-    return member.transfers.select_related("from_branch", "to_branch", "recorded_by")
+    return member.transfers.select_related("from_branch", "to_branch", "recorded_by", "decided_by")
+
+
+def transfers_visible_to(user) -> QuerySet[MemberTransfer]:
+    """Transfers out of or into what the user may read: a receiving secretary sees what waits for her."""
+    scope = scope_for(user)
+    if scope.everything:
+        q = Q()
+    else:
+        q = scope.q(Cap.READ, "from_branch__")
+        if scope.has(Cap.READ):
+            q |= scope.q(Cap.READ, "to_branch__")
+    return MemberTransfer.objects.filter(q).select_related(
+        "member", "from_branch", "to_branch", "recorded_by", "decided_by"
+    )
+
+
+def transfers_waiting_for(user) -> QuerySet[MemberTransfer]:
+    """Pending transfers the user may accept or reject."""
+    return transfers_visible_to(user).filter(
+        scope_for(user).q(Cap.WRITE, "to_branch__"), status=MemberTransfer.Status.PENDING
+    )
+
+
+def transfer_actions_for(user, transfer: MemberTransfer) -> dict[str, bool]:
+    scope = scope_for(user)
+    pending = transfer.status == MemberTransfer.Status.PENDING
+    receiving = pending and scope.covers(Cap.WRITE, transfer.to_branch)
+    return {
+        "accept": receiving,
+        "reject": receiving,
+        "cancel": pending and scope.covers(Cap.WRITE, transfer.from_branch),
+    }
+
+
+def get_transfer_for_user(user, pk: int) -> MemberTransfer:
+    """A transfer the user may see (either end in read scope), else 404; who may act is asked separately."""
+    try:
+        return transfers_visible_to(user).get(pk=pk)
+    except (MemberTransfer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 @dataclass
@@ -67,15 +120,15 @@ class TreeNode:
 def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
     """The visible tree with member counts in a fixed number of queries, whatever its size.
 
-    Counts are of members in good standing (not stopped or expelled), grouped in
-    one query and summed up the tree in Python.
+    Counts are 党员人数 as defined once in ``members.models.COUNTED``, grouped
+    in one query and summed up the tree in Python.
     """
     qs = branches_visible_to(user)
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
     branches = list(qs.order_by("path"))
     counts = dict(
-        Member.objects.filter(IN_GOOD_STANDING, branch__in=qs).values_list("branch_id").annotate(n=Count("pk")).order_by()
+        Member.objects.filter(COUNTED, branch__in=qs).values_list("branch_id").annotate(n=Count("pk")).order_by()
     )
     nodes = {b.path: TreeNode(branch=b, own_members=counts.get(b.pk, 0)) for b in branches}
     roots: list[TreeNode] = []
@@ -88,3 +141,34 @@ def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
         node = nodes[path]
         node.total_members = node.own_members + sum(c.total_members for c in node.children)
     return roots
+
+
+def transfer_targets_for(member: Member) -> QuerySet[Branch]:
+    """Where a member may be transferred within the town: its other active branches (names are public)."""
+    town = town_of(member.branch)
+    qs = Branch.objects.filter(is_active=True).exclude(pk=member.branch_id).exclude(kind=Branch.Kind.COMMITTEE)
+    if town is not None:
+        qs = qs.filter(path__startswith=town.path)
+    return qs.order_by("path")
+
+
+@dataclass(frozen=True)
+class ImportReach:
+    """Where the user's roster import lands: the whole town, or the branches named."""
+
+    whole_town: bool
+    names: list[str]
+
+
+def import_reach_for(user) -> ImportReach:
+    """The top branches of the user's import scope, for the import page to say up front."""
+    from .roster import allowed_branch_ids_for
+
+    allowed = allowed_branch_ids_for(user)
+    if allowed is None:
+        return ImportReach(whole_town=True, names=[])
+    branches = list(Branch.objects.filter(pk__in=allowed).only("path", "name", "unit").order_by("path"))
+    paths = {b.path for b in branches}
+    tops = [b for b in branches if not any(b.path.startswith(p) and b.path != p for p in paths)]
+    whole = any(b.unit in (Branch.Unit.TOWN, Branch.Unit.DISTRICT) for b in tops)
+    return ImportReach(whole_town=whole, names=[b.name for b in tops])

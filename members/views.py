@@ -30,6 +30,7 @@ def detail(request, pk: int):
         "posts": posts,
         "can_read_branch": scope.covers(Cap.READ, member.branch),
         "can_edit_in_admin": request.user.is_staff and scope.covers(Cap.WRITE, member.branch),
+        "can_change": scope.covers(Cap.WRITE, member.branch) and not member.transferred_out_on,
     }
     return render(request, "members/detail.html", context)
 

@@ -18,7 +18,8 @@ from tests.access import DENY, LOGIN, NOT_ALLOWED, OK, ROLES
 
 STAFF = {"town_admin", "town_staff"}
 # Models whose rows are records nobody writes by hand (a new read-only admin: add its label here).
-READ_ONLY_LOGS = {"members.rosterimport", "members.rosterexport", "notices.flag"}
+# members.membertransfer: transfers are made and decided through the transfer service, never typed in.
+READ_ONLY_LOGS = {"members.rosterimport", "members.rosterexport", "notices.flag", "members.membertransfer"}
 # Django's own (groups, tokens): only a superuser.
 SUPERUSER_ONLY_APPS = {"auth", "authtoken"}
 

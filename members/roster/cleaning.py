@@ -184,6 +184,10 @@ class _Row:
         self.values[fieldname] = value
 
 
+# Set in a row's values when it belongs to a branch the importer may not import into.
+OTHER_BRANCH = "_other_branch"
+
+
 class RowCleaner:
     """Turns one roster row into validated Member values.
 
@@ -193,7 +197,9 @@ class RowCleaner:
 
     def __init__(self, *, allowed_branch_ids: set[int] | None = None, today: dt.date | None = None):
         self.branches: dict[str, tuple[int, bool]] = {}
+        self.branch_names: dict[int, str] = {}
         for pk, code, name, active in Branch.objects.values_list("pk", "code", "name", "is_active"):
+            self.branch_names[pk] = name
             self.branches[name] = (pk, active)
             self.branches.setdefault(code, (pk, active))
         self.allowed = allowed_branch_ids
@@ -257,7 +263,8 @@ class RowCleaner:
         elif not found[1]:
             row.error("所在党支部", f"党支部“{name}”已撤销")
         elif self.allowed is not None and found[0] not in self.allowed:
-            row.error("所在党支部", f"您无权向党支部“{name}”导入党员")
+            # Another branch's row: left out and counted once, not reported as an error per row.
+            row.values[OTHER_BRANCH] = True
         else:
             row.values["branch_id"] = found[0]
 

@@ -18,9 +18,12 @@ from django.utils import timezone
 from accounts.scope import Cap, scope_for
 from branches.selectors import branches_where
 
-from ..models import Member, MemberTransfer
-from .cleaning import DERIVED_FROM_ID, RowCleaner, RowError, shown_value
-from .columns import COLUMNS, HEADERS, IMPORT_FIELDS, max_rows
+from ..models import Member
+from ..names import NAME_KEY_FIELDS, name_keys
+from ..pii import mask_id_number
+from ..transfers import transfers_record_moves
+from .cleaning import DERIVED_FROM_ID, OTHER_BRANCH, RowCleaner, RowError, shown_value
+from .columns import COLUMNS, HEADER_OF_FIELD, HEADERS, IMPORT_FIELDS, max_rows
 from .reading import RosterFileError, Sheet, read_roster
 
 CONCURRENT_CHANGE = "名册已被他人修改，请重新导入（另一次导入同时写入了相同的党员，本次未导入任何数据）"
@@ -44,6 +47,10 @@ class ImportReport:
     personal_data_visible: bool = False
     # Per row outcome for a preview: (row number, "new" | "update" | "skip", values)
     outcomes: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    # Rows for branches the importer may not import into: left out, counted once.
+    other_branch_rows: int = 0
+    # Who will be added or changed, for the page's preview (ID numbers masked).
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +61,13 @@ class ImportReport:
         return len({e.row for e in self.errors})
 
     def summary(self) -> str:
+        return self._summary() + (
+            f"；{self.other_branch_rows} 行属于其他党支部，未导入"
+            if self.other_branch_rows and not self.message
+            else ""
+        )
+
+    def _summary(self) -> str:
         if self.message:
             return self.message
         if self.errors:
@@ -135,6 +149,9 @@ def roster_import_sheet(
             return report
         raw = {header: (cells[index] if index < len(cells) else None) for header, index in columns}
         values, errors = cleaner.clean(raw)
+        if values.pop(OTHER_BRANCH, False):
+            report.other_branch_rows += 1
+            continue
         for header, value, message in errors:
             report.errors.append(RowError(number, header, shown_value(header, value, visible=visible), message))
         if errors:
@@ -148,6 +165,9 @@ def roster_import_sheet(
     report.total = count
     if count == 0:
         report.message = "文件中没有党员数据"
+        return report
+    if not cleaned:
+        report.message = f"文件中的 {count} 行都属于其他党支部，没有可导入的党员"
         return report
 
     for id_number, numbers in rows_of_id.items():
@@ -187,6 +207,7 @@ def roster_import_sheet(
         if old is None:
             creates.append(values)
             kind = "new"
+            _preview(report, number, kind, values, (), cleaner)
         else:
             if allowed is not None and old["branch_id"] not in allowed:
                 foreign.append((number, values["id_number"]))  # counted, never named (below)
@@ -195,6 +216,7 @@ def roster_import_sheet(
             if changed:
                 updates.append((old, changed))
                 kind = "update"
+                _preview(report, number, kind, values, changed, cleaner)
             else:
                 report.unchanged += 1
                 kind = "skip"
@@ -225,8 +247,33 @@ def roster_import_sheet(
     return report
 
 
+PREVIEW_ROWS = 500
+
+
+def _preview(report: ImportReport, number: int, kind: str, values: dict, changed, cleaner: RowCleaner) -> None:
+    """One line of the preview: who, which branch, what changes. The ID number is kept masked."""
+    if len(report.preview) >= PREVIEW_ROWS:
+        return
+    report.preview.append(
+        {
+            "row": number,
+            "kind": kind,
+            "name": values.get("name", ""),
+            "id_number": mask_id_number(values.get("id_number", "")),
+            "branch": cleaner.branch_names.get(values.get("branch_id"), ""),
+            "changes": [HEADER_OF_FIELD.get(f, f) for f in changed if f not in ("name_pinyin", "name_initials")],
+        }
+    )
+
+
 def _write(*, creates: list[dict[str, Any]], updates: list[tuple[dict[str, Any], dict[str, Any]]], user) -> None:
     now = timezone.now()
+    # The pinyin keys the roster searches and sorts by, as Member.save would set them.
+    for values in creates:
+        values["name_pinyin"], values["name_initials"] = name_keys(values.get("name", ""))
+    for _old, changed in updates:
+        if "name" in changed:
+            changed["name_pinyin"], changed["name_initials"] = name_keys(changed["name"])
     if creates:
         if connection.vendor == "postgresql":
             _copy_members(creates, now)
@@ -234,19 +281,8 @@ def _write(*, creates: list[dict[str, Any]], updates: list[tuple[dict[str, Any],
             Member.objects.bulk_create((Member(**v) for v in creates), batch_size=500)
     if not updates:
         return
-    today = timezone.localdate()
-    transfers = [
-        MemberTransfer(
-            member_id=old["pk"],
-            from_branch_id=old["branch_id"],
-            to_branch_id=changed["branch_id"],
-            transferred_on=today,
-            reason="名册导入",
-            recorded_by=user if user and user.pk else None,
-        )
-        for old, changed in updates
-        if "branch_id" in changed
-    ]
+    # Moves are recorded by the one transfer service (the importer holds write over both ends).
+    moves = [(old["pk"], old["branch_id"], changed["branch_id"]) for old, changed in updates if "branch_id" in changed]
     by_fields: dict[tuple[str, ...], list[Member]] = defaultdict(list)
     for old, changed in updates:
         if "branch_id" in changed:
@@ -255,7 +291,7 @@ def _write(*, creates: list[dict[str, Any]], updates: list[tuple[dict[str, Any],
         by_fields[tuple(sorted(changed))].append(member)
     for fields, members in by_fields.items():
         Member.objects.bulk_update(members, [*fields, "updated_at"], batch_size=500)
-    MemberTransfer.objects.bulk_create(transfers, batch_size=1000)
+    transfers_record_moves(moves=moves, by=user, reason="名册导入")
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -277,7 +313,7 @@ def _copy_converter(f, default: Any) -> Callable[[Any], str]:
 def _copy_members(creates: list[dict[str, Any]], now: dt.datetime) -> None:
     """COPY new members in one stream: 100,000 rows in about two seconds."""
     fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
-    given = [f for f in fields if f.attname in IMPORT_FIELDS]
+    given = [f for f in fields if f.attname in IMPORT_FIELDS or f.attname in NAME_KEY_FIELDS]
     # Columns an import never sets are one constant string for every row.
     fixed: list[str] = []
     for f in fields:

@@ -27,6 +27,7 @@ def _report_fields(report: ImportReport) -> dict[str, Any]:
         "error_count": len(report.errors),
         "message": report.summary(),
         "errors": [e.as_dict() for e in report.errors[:MAX_STORED_ERRORS]],
+        "preview": [] if report.errors or report.message else report.preview,
     }
 
 

@@ -14,4 +14,12 @@
       el.form.submit();
     }
   });
+  // The Chinese file picker shows the chosen file's name.
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.classList && el.classList.contains("file-picker__input")) {
+      var name = el.closest(".file-picker").querySelector(".file-picker__name");
+      if (name) name.textContent = el.files && el.files.length ? el.files[0].name : "未选择文件";
+    }
+  });
 })();

@@ -116,13 +116,26 @@ def test_a_branch_filter_and_a_page_past_the_end(town_admin, member_a):
     assert town_admin.get(LIST, {"page": "99"}).status_code == 404
 
 
-def test_a_full_member_date_in_the_future_is_refused(secretary_a, member_a):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    response = secretary_a.patch(
-        detail(member_a), {"full_member_on": tomorrow.isoformat()}, content_type="application/json"
+def test_a_full_member_date_in_the_future_is_refused(secretary_a, branch_a):
+    # 转正 goes through the convert action (PATCH leaves the date read-only); a future date is refused there.
+    from tests.factories import MemberFactory
+
+    today = timezone.localdate()
+    probationer = MemberFactory(
+        branch=branch_a, category="probationary", joined_on=today - dt.timedelta(days=800), full_member_on=None
+    )
+    tomorrow = today + dt.timedelta(days=1)
+    response = secretary_a.post(
+        f"/api/members/{probationer.pk}/convert/",
+        {"conversion_meeting_on": (today - dt.timedelta(days=3)).isoformat(), "full_member_on": tomorrow.isoformat()},
+        content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["full_member_on"] == ["转为正式党员日期不能晚于今天"]
+    assert response.json()["full_member_on"] == ["转正日期不能晚于今天"]
+    patched = secretary_a.patch(
+        detail(probationer), {"full_member_on": tomorrow.isoformat()}, content_type="application/json"
+    )
+    assert patched.status_code == 200 and patched.json()["full_member_on"] is None
 
 
 def test_no_credentials_is_a_401_with_a_token_challenge(anonymous):

@@ -59,7 +59,7 @@ def test_secretary_logs_in_on_a_phone_and_finds_a_member(live_server, page, secr
     assert "高峰村党支部" in page.inner_text("h1")
     assert _fits_the_phone(page)
     page.fill("input[name=q]", "张")
-    page.click("text=筛选")
+    page.click("form[role=search] button[type=submit]")
     page.wait_for_load_state()
     roster = page.inner_text("main")
     assert "张三" in roster and "李四" not in roster

@@ -154,14 +154,34 @@ def test_users_without_write_scope_cannot_open_the_import_page(area_head, member
     assert anonymous.get(reverse("members:roster-import")).status_code == 302
 
 
-def test_secretary_page_import_refuses_other_branch(secretary_a, branch_a, branch_b, upload):
-    before = snapshot()
-    upload(secretary_a, "s.xlsx", xlsx_bytes([person(1, branch=branch_a.name), person(2, branch=branch_b.name)]))
+def test_secretary_page_says_up_front_only_her_branch_is_imported(secretary_a, town_admin, branch_a):
+    html = secretary_a.get(reverse("members:roster-import")).content.decode()
+    assert f"您只能导入 {branch_a.name} 的党员" in html
+    assert "您只能导入" not in town_admin.get(reverse("members:roster-import")).content.decode()
+
+
+def test_secretary_import_sums_other_branches_once_and_previews_who_changes(
+    secretary_a, branch_a, branch_b, upload, confirm
+):
+    first = person(1, branch=branch_a.name)
+    upload(secretary_a, "a.xlsx", xlsx_bytes([first]))
+    confirm(secretary_a, last_job())
+    known = Member.objects.get(id_number=first["公民身份号码"])
+    changed = {**first, "联系电话": "13500001111"}
+    rows = [changed, person(2, branch=branch_a.name, 姓名="钱新"), *(person(n, branch=branch_b.name) for n in range(3, 9))]
+    upload(secretary_a, "s.xlsx", xlsx_bytes(rows))
     job = last_job()
-    assert job.status == RosterImport.Status.REJECTED
-    assert job.errors == [{"row": 3, "column": "所在党支部", "value": branch_b.name,
-                           "message": f"您无权向党支部“{branch_b.name}”导入党员"}]
-    assert snapshot() == before
+    assert job.status == RosterImport.Status.CHECKED, job.message
+    assert "6 行属于其他党支部，未导入" in job.message and job.error_count == 0
+    page = secretary_a.get(reverse("members:roster-import-status", args=[job.pk])).content.decode()
+    assert page.count("属于其他党支部") == 1
+    assert "钱新" in page and "新增" in page
+    assert known.name in page and "修改：联系电话" in page
+    assert known.id_number not in page  # the preview keeps ID numbers masked
+    confirm(secretary_a, job)
+    assert set(Member.objects.values_list("branch", flat=True)) == {branch_a.pk}
+    known.refresh_from_db()
+    assert known.phone == "13500001111"
 
 
 def test_running_the_task_twice_is_safe(town_admin, branch_a, upload, confirm):

@@ -317,6 +317,17 @@ def test_changed_rows_update_their_member_and_the_rest_are_unchanged(organisatio
     assert moved.branch.name == "蒲家村党支部"
     transfer = MemberTransfer.objects.get(member=moved)
     assert transfer.from_branch.name == "高峰村党支部" and transfer.reason == "名册导入"
+    assert (transfer.kind, transfer.status, transfer.transferred_on) == ("within", "accepted", dt.date.today())
+
+
+def test_imported_members_get_their_pinyin_keys(organisation, tmp_path):
+    rows = [person(1, 姓名="单雄信"), person(2, 姓名="王小明")]
+    run_import(write(tmp_path, "a.xlsx", xlsx_bytes(rows)))
+    keys = dict(Member.objects.values_list("name", "name_initials"))
+    assert keys == {"单雄信": "sxx", "王小明": "wxm"}
+    rows[1]["姓名"] = "王晓敏"
+    run_import(write(tmp_path, "b.xlsx", xlsx_bytes(rows)))
+    assert Member.objects.get(name="王晓敏").name_pinyin == "wangxiaomin"
 
 
 def test_a_row_missing_an_optional_column_keeps_the_stored_value(organisation, tmp_path):
@@ -330,11 +341,19 @@ def test_a_row_missing_an_optional_column_keeps_the_stored_value(organisation, t
 # ---------------------------------------------------------------- scope
 
 
+def test_rows_of_other_branches_are_left_out_and_counted_once(tmp_path, branch_a, branch_b, secretary_a_user):
+    rows = [person(1, branch=branch_a.name), *(person(n, branch=branch_b.name) for n in range(2, 6))]
+    out = run_import(write(tmp_path, "scope.xlsx", xlsx_bytes(rows)), "--user", secretary_a_user.username)
+    assert "新增 1 人" in out and "4 行属于其他党支部，未导入" in out
+    assert "无权" not in out
+    assert set(Member.objects.values_list("branch", flat=True)) == {branch_a.pk}
+
+
 def test_nobody_imports_into_a_branch_outside_their_scope(tmp_path, branch_a, branch_b, secretary_a_user):
-    rows = [person(1, branch=branch_a.name), person(2, branch=branch_b.name)]
+    rows = [person(2, branch=branch_b.name), person(3, branch=branch_b.name)]
     before = snapshot()
-    out, _ = run_failing(write(tmp_path, "scope.xlsx", xlsx_bytes(rows)), "--user", secretary_a_user.username)
-    assert "第 3 行  所在党支部" in out and "无权" in out
+    _, message = run_failing(write(tmp_path, "scope.xlsx", xlsx_bytes(rows)), "--user", secretary_a_user.username)
+    assert "2 行都属于其他党支部" in message
     assert snapshot() == before
 
 

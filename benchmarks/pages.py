@@ -1,0 +1,258 @@
+"""Server time and queries of every logged-in page and API list, in process.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gaoqiao .venv/bin/python manage.py seed_demo [--scale 40]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gaoqiao .venv/bin/python benchmarks/pages.py [--runs 40]
+
+Each page is requested through Django's full handler (middleware, session, auth,
+view, template) as the demo login that uses it, ``--warmup`` times and then
+``--runs`` times; it prints the median and the 95th percentile of the server
+time and the number of queries. The query count is also taken at page size 10
+and 50 (``?page_size=`` on the API, ``?q=`` narrowing on the branch page is
+not used) to show it does not grow with the page.
+
+``--wrk`` also runs the branch page and ``/healthz`` under gunicorn (2 workers)
+with wrk (32 connections, loopback, ``--seconds`` each) in the same run and
+prints requests/s and p99 for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoqiao.settings")
+
+
+def _pages(ids: dict) -> list[tuple[str, str, str]]:
+    """(label, login, url) for the pages and API lists a person uses every day."""
+    from django.urls import reverse
+
+    b, m, t = ids["branch"], ids["member"], ids["town"]
+    pages = [
+        ("branch page (secretary)", "sec_gaofeng", f"/branches/{b}/"),
+        ("branch page, search pinyin", "sec_gaofeng", f"/branches/{b}/?q={ids['pinyin']}"),
+        ("branch page, page 2", "sec_gaofeng", f"/branches/{b}/?page=2"),
+        ("branch page (town admin)", "admin", f"/branches/{b}/"),
+        ("town committee page (admin)", "admin", f"/branches/{t}/"),
+        ("tree (town admin)", "admin", "/branches/"),
+        ("tree (area head)", "area_east", "/branches/"),
+        ("expiring terms", "admin", reverse("branches:expiring_terms")),
+        ("member page", "sec_gaofeng", f"/members/{m}/"),
+        ("member edit form", "sec_gaofeng", f"/members/{m}/edit/"),
+        ("add member form", "sec_gaofeng", f"/members/add/{b}/"),
+        ("due for conversion", "admin", "/members/due-for-conversion/"),
+        ("transfers", "admin", "/members/transfers/"),
+        ("roster import page", "sec_gaofeng", "/members/roster/import/"),
+        ("own record (member)", ids["member_login"], f"/members/{ids['own_member']}/"),
+        ("API members (secretary)", "sec_gaofeng", "/api/members/"),
+        ("API members (town admin)", "admin", "/api/members/"),
+        ("API members search", "admin", f"/api/members/?search={ids['pinyin']}"),
+        ("API branches", "admin", "/api/branches/"),
+        ("API areas", "admin", "/api/areas/"),
+        ("API party groups", "admin", "/api/party-groups/"),
+        ("API transfers", "admin", "/api/transfers/"),
+    ]
+    return pages
+
+
+def _ids() -> dict:
+    from accounts.models import User
+    from branches.models import Branch
+    from members.models import Member
+
+    secretary = User.objects.select_related("branch", "member").get(username="sec_gaofeng")
+    branch = secretary.branch
+    member = Member.objects.filter(branch=branch).order_by("name_pinyin", "pk")[60 % max(1, branch.members.count())]
+    member_login = User.objects.filter(role="member", member__branch=branch).select_related("member").first()
+    town = Branch.objects.get(pk=User.objects.get(username="admin").branch_id)
+    return {
+        "branch": branch.pk,
+        "member": member.pk,
+        "pinyin": member.name_pinyin[:6],
+        "town": town.pk,
+        "member_login": member_login.username,
+        "own_member": member_login.member_id,
+    }
+
+
+def _count_queries(connection, call) -> int:
+    """Queries one request runs (an execute wrapper: Django clears connection.queries per request)."""
+    n = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal n
+        n += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        call()
+    return n
+
+
+def measure(runs: int, warmup: int):
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+
+    ids = _ids()
+    clients: dict[str, Client] = {}
+    for label, login, url in _pages(ids):
+        client = clients.get(login)
+        if client is None:
+            client = clients[login] = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(User.objects.get(username=login))
+        for _ in range(warmup):
+            response = client.get(url)
+        assert response.status_code == 200, (label, url, response.status_code)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        queries = _count_queries(connection, lambda c=client, u=url: c.get(u))
+        small = None
+        if url.startswith("/api/") and "?" not in url:
+            small = _count_queries(connection, lambda c=client, u=url: c.get(u + "?page_size=10"))
+        times.sort()
+        yield (
+            {
+                "label": label,
+                "url": url,
+                "median": statistics.median(times),
+                "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+                "queries": queries,
+                "queries_small_page": small,
+            }
+        )
+
+
+def _wrk(url: str, seconds: int, *extra: str) -> tuple[float, str, str]:
+    """(requests/s, p99, the lines on errors and timeouts) of one wrk run: 2 threads, 32 connections."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "10s", "--latency", *extra, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    trouble = " ".join(line.strip() for line in out.splitlines() if "errors" in line or "Non-2xx" in line)
+    return rps, p99, trouble
+
+
+def load(seconds: int, port: int) -> dict:
+    """Branch page and /healthz under gunicorn (2 workers, 32 connections), in one run."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import SESSION_KEY
+    from django.test import Client
+
+    from accounts.models import User
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    ids = _ids()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="sec_gaofeng"))
+    session = client.cookies["sessionid"].value
+    assert client.session[SESSION_KEY]
+    env = {**os.environ, "DEBUG": "0"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "gaoqiao.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                subprocess.run(["curl", "-sf", "-o", "/dev/null", f"{base}/healthz"], check=True, timeout=5)
+                break
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                time.sleep(0.2)
+        page = f"{base}/branches/{ids['branch']}/"
+        # wrk sends one cookie header for every request: the secretary's session.
+        script = ROOT / "benchmarks" / ".wrk_cookie.lua"
+        script.write_text(f'wrk.headers["Cookie"] = "sessionid={session}"\n', encoding="utf-8")
+        try:
+            branch = _wrk(page, seconds, "-s", str(script))
+        finally:
+            script.unlink()
+        health = _wrk(f"{base}/healthz", seconds)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"branch": branch, "healthz": health}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--wrk", action="store_true", help="also run the branch page and /healthz under gunicorn + wrk")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    import logging
+    import warnings
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    logging.disable(logging.WARNING)
+
+    from members.models import Member
+
+    print(
+        f"machine: {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {connection.vendor} · DEBUG={settings.DEBUG}"
+    )
+    print(f"members in the database: {Member.objects.count():,}")
+    print(f"{'page':34} {'median ms':>9} {'p95 ms':>8} {'queries':>8}  (at page size 10)")
+    for r in measure(args.runs, args.warmup):
+        small = "" if r["queries_small_page"] is None else f"  ({r['queries_small_page']})"
+        print(f"{r['label']:34} {r['median']:9.1f} {r['p95']:8.1f} {r['queries']:8d}{small}", flush=True)
+    if args.wrk:
+        result = load(args.seconds, args.port)
+        print(f"gunicorn 2 workers, wrk 32 connections, {args.seconds} s each (same run):")
+        for label, key in (("branch page", "branch"), ("/healthz", "healthz")):
+            rps, p99, trouble = result[key]
+            print(f"  {label:12} {rps:7.1f} requests/s, p99 {p99} {trouble}")
+
+
+if __name__ == "__main__":
+    main()
