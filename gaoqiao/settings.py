@@ -270,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "MemberCategoryEnum": "members.models.Member.Category",
         "ProjectCategoryEnum": "projects.models.Category",
         "ProjectStatusEnum": "projects.models.Status",
+        # A branch's "kind" and a transfer's "kind" (and its "status") are different sets.
+        "TransferKindEnum": "members.models.MemberTransfer.Kind",
+        "TransferStatusEnum": "members.models.MemberTransfer.Status",
     },
     # Browsers use the session; the contract documents the token, the door for API clients.
     "AUTHENTICATION_WHITELIST": ["accounts.authentication.ExpiringTokenAuthentication"],

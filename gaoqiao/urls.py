@@ -16,6 +16,16 @@ admin.site.site_header = "高桥党建 管理后台"
 admin.site.site_title = "高桥党建"
 admin.site.index_title = "数据管理"
 
+
+class _FaviconRedirect(RedirectView):
+    # Resolved per request, not at import: with STATIC_MANIFEST=1 the hashed name comes from the
+    # manifest, and a temporary redirect so that a browser never keeps an old hashed name.
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
+
 handler500 = "portal.errors.server_error"
 handler404 = "portal.errors.not_found"
 
@@ -33,11 +43,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own; the file is a static asset.
-    path(
-        "favicon.ico",
-        require_safe(RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
-        name="favicon",
-    ),
+    path("favicon.ico", require_safe(_FaviconRedirect.as_view()), name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -124,7 +124,7 @@ def _decide(transfer: MemberTransfer, *, accepted: bool, by, on: dt.date | None 
 
 def _pending(transfer: MemberTransfer) -> MemberTransfer:
     transfer = (
-        MemberTransfer.objects.select_for_update()
+        MemberTransfer.objects.select_for_update(of=("self",))
         .select_related("member", "from_branch", "to_branch")
         .get(pk=transfer.pk)
     )

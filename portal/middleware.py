@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
-from django.views.defaults import page_not_found
+
+from .errors import not_found
 
 # Public pages (no login) hold no personal data and may be cached.
 _ALWAYS_PRIVATE_PREFIXES = ("/api/", "/admin/", "/members/", "/accounts/")
@@ -53,5 +54,5 @@ class PortalNotFoundMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and _TECHNICAL_404 in response.content
         ):
-            return page_not_found(request, exception=None)
+            return not_found(request)  # JSON under /api/, the Chinese page elsewhere
         return response

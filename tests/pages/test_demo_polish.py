@@ -19,13 +19,14 @@ def test_out_of_scope_url_shows_the_portals_404_even_with_debug(settings, secret
 
 def test_api_404_stays_json_with_debug(settings, secretary_a, member_b):
     settings.DEBUG = True
-    response = secretary_a.get(reverse("api:members-detail", args=[member_b.pk]))
-    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    for url in (reverse("api:members-detail", args=[member_b.pk]), "/api/no-such-endpoint/"):
+        response = secretary_a.get(url)
+        assert response.status_code == 404 and response["Content-Type"].startswith("application/json"), url
 
 
 def test_favicon_is_served_from_our_static_files(anonymous, secretary_a, branch_a):
     response = anonymous.get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"].endswith("favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("favicon.ico")
     assert (Path(django_settings.BASE_DIR) / "static" / "favicon.ico").stat().st_size > 0
     assert "favicon.ico" in secretary_a.get(reverse("branches:detail", args=[branch_a.pk])).content.decode()
 
