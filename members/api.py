@@ -15,7 +15,7 @@ from accounts.scope import Cap, scope_for
 from accounts.scope_api import ScopedPrimaryKeyRelatedField, writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import get_branch_for_user
-from portal.api import IdFilter, StrictBooleanFilter, StrictFilterSet
+from portal.api import IdFilter, RequiredBooleanField, StrictBooleanFilter, StrictFilterSet
 
 from . import services
 from .filters import member_search_q
@@ -117,8 +117,8 @@ class MemberSerializer(serializers.ModelSerializer):
 class MemberUpdateSerializer(MemberSerializer):
     branch = serializers.PrimaryKeyRelatedField(read_only=True, help_text="转接请用 transfer 接口")
     category = serializers.CharField(read_only=True, help_text="转正请用 convert 接口")
-    full_member_on = serializers.DateField(read_only=True)
-    conversion_meeting_on = serializers.DateField(read_only=True)
+    full_member_on = serializers.DateField(read_only=True, allow_null=True)
+    conversion_meeting_on = serializers.DateField(read_only=True, allow_null=True)
 
 
 class TransferSerializer(serializers.Serializer):
@@ -152,9 +152,9 @@ class ConvertSerializer(serializers.Serializer):
 
 
 class FlagsSerializer(serializers.Serializer):
-    is_floating = serializers.BooleanField(label="流动党员")
+    is_floating = RequiredBooleanField(label="流动党员")
     floating_to = serializers.CharField(required=False, allow_blank=True, max_length=100, label="流入地")
-    is_lost_contact = serializers.BooleanField(label="失联党员")
+    is_lost_contact = RequiredBooleanField(label="失联党员")
     lost_contact_since = serializers.DateField(required=False, allow_null=True, label="失联日期")
 
 
