@@ -44,7 +44,10 @@ ROWS: dict[tuple[str, str], Row] = {
     ("members:transfer-cancel", "post"): Row(_writers(OK), target="transfer_cancel"),
     # API.
     ("api:members-convert", "post"): Row(_writers("400", anonymous=DENY), target="member"),
-    ("api:members-flags", "post"): Row(_writers(OK, anonymous=DENY), target="member"),
+    # The API body states both booleans (a form body that leaves one out is a 400, portal.api.RequiredBooleanField).
+    ("api:members-flags", "post"): Row(
+        _writers(OK, anonymous=DENY), target="member", data={"is_floating": "false", "is_lost_contact": "false"}
+    ),
     ("api:transfers-list", "get"): Row(API_LOGGED_IN),
     ("api:transfers-detail", "get"): Row(scoped(DENY), target="transfer_view"),
     ("api:transfers-accept", "post"): Row(_writers(OK, anonymous=DENY), target="api_transfer_accept"),

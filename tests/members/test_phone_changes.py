@@ -191,3 +191,9 @@ def test_others_cannot_make_any_of_these_changes(request, who, branch_a, member_
     page = client.get(reverse("branches:detail", args=[branch_a.pk]))
     if page.status_code == 200:
         assert reverse("members:add", args=[branch_a.pk]) not in page.content.decode()
+
+
+def test_the_api_flags_body_must_state_both_booleans(secretary_a, member_a):
+    url = reverse("api:members-flags", args=[member_a.pk])
+    response = secretary_a.post(url, {"is_floating": "false"})  # a form body leaving out is_lost_contact
+    assert response.status_code == 400 and "is_lost_contact" in response.json()
