@@ -54,7 +54,8 @@ class MeetingForm(forms.Form):
             del self.fields["reason"]
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4()
-            self.initial.setdefault("held_on", timezone.localdate())
+        if not self.is_bound and not self.initial.get("held_on"):
+            self.initial["held_on"] = timezone.localdate()
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]

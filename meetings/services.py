@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -121,7 +121,7 @@ def meeting_create(
     """
     marks = dict(marks or {})
     key = uuid.UUID(str(idempotency_key)) if idempotency_key else None
-    if key is not None and (found := Meeting.objects.filter(idempotency_key=key).first()):
+    if key is not None and (found := _logged_with(key, branch)):
         return found, False
     roster_ids = set(roster_for(branch=branch, party_group=party_group, types=types).values_list("pk", flat=True))
     _validate(
@@ -158,11 +158,19 @@ def meeting_create(
             _write_attendance(meeting, roster_ids, marks)
             meeting.save(update_fields=["expected_count", "present_count", "leave_count", "absent_count"])
     except IntegrityError:
-        if key is not None and (found := Meeting.objects.filter(idempotency_key=key).first()):
+        if key is not None and (found := _logged_with(key, branch)):
             return found, False
         raise
     _after_save(meeting)
     return meeting, True
+
+
+def _logged_with(key: uuid.UUID, branch: Branch) -> Meeting | None:
+    """The meeting already saved under ``key``; a key another branch used is refused, never handed over."""
+    found = Meeting.objects.filter(idempotency_key=key).first()
+    if found is not None and found.branch_id != branch.pk:
+        raise ValidationError({NON_FIELD_ERRORS: [_("提交标识已被其他会议使用，请刷新页面后重新提交")]})
+    return found
 
 
 def may_amend(user, meeting: Meeting) -> bool:

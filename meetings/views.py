@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,12 +71,32 @@ def _roster_rows(roster, marks=None) -> list[dict]:
     ]
 
 
+def _url_token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.GET.get("token", ""))
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def meeting_create(request):
+    """Log a meeting. The form's submission key lives in its address (``?token=``), not only in the page:
+    Back after a submit, a reload or a retried post all reach the same key, so they show the meeting
+    already saved instead of making a second one (the key is unique on the meeting)."""
     branch = _branch_for_logging(request)
+    token = _url_token(request)
+    if request.method == "GET":
+        done = Meeting.objects.filter(idempotency_key=token).first() if token else None
+        if done is not None and done.branch_id == branch.pk:
+            messages.info(request, _("这次会议已经保存过了，没有重复记录"))
+            return redirect(f"{done.get_absolute_url()}?saved={done.idempotency_key}")
+        if token is None or done is not None:
+            query = request.GET.copy()
+            query["token"] = str(uuid.uuid4())
+            return redirect(f"{request.path}?{query.urlencode()}")
     roster = services.roster_for(branch=branch)
-    form = MeetingForm(request.POST or None, branch=branch, roster=roster)
+    form = MeetingForm(request.POST or None, branch=branch, roster=roster, initial={"idempotency_key": token})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -95,7 +117,8 @@ def meeting_create(request):
                     minutes=data["minutes"],
                     marks=form.marks(),
                     status=Meeting.Status.DRAFT if request.POST.get("action") == "draft" else Meeting.Status.SUBMITTED,
-                    idempotency_key=data["idempotency_key"],
+                    # The draft kept on the phone carries the key it was first given; else the address's.
+                    idempotency_key=data["idempotency_key"] or token,
                 )
                 if created:
                     for upload in request.FILES.getlist("photos"):

@@ -46,7 +46,7 @@ def roster(branch_a, member_a):
 
 
 def test_secretary_logs_a_combined_sitting_with_attendance(secretary_a, branch_a, roster, secretary_a_user):
-    page = secretary_a.get(reverse("meetings:create"))
+    page = secretary_a.get(reverse("meetings:create"), follow=True)
     assert page.status_code == 200 and "张三" in page.content.decode()
     response = _post(secretary_a, branch_a, roster)
     meeting = Meeting.objects.get()
@@ -69,6 +69,58 @@ def test_the_same_key_twice_makes_one_meeting(secretary_a, branch_a, roster):
     second = _post(secretary_a, branch_a, roster, key=key)
     assert Meeting.objects.count() == 1
     assert first["Location"].split("?")[0] == second["Location"].split("?")[0]
+
+
+def _form_key(page) -> str:
+    import re
+
+    return re.search(r'name="idempotency_key" value="([0-9a-f-]{36})"', page.content.decode()).group(1)
+
+
+def test_back_after_submitting_and_submitting_again_shows_the_saved_meeting(secretary_a, branch_a, roster):
+    """The defect: Back re-fetched the form with a fresh key, so a second submit made a second meeting."""
+    start = secretary_a.get(f"{reverse('meetings:create')}?branch={branch_a.pk}")
+    assert start.status_code == 302 and "token=" in start["Location"]
+    form_url = start["Location"]
+    form = secretary_a.get(form_url)
+    key = _form_key(form)
+    assert key in form_url  # the key is the address's: Back and reload reach the same one
+    data = {
+        "types": ["members"],
+        "held_on": TODAY.isoformat(),
+        "place": "村党群服务中心",
+        "topic": "学习党章",
+        "host": "王书记",
+        "idempotency_key": key,
+    }
+    first = secretary_a.post(form_url, data)
+    meeting = Meeting.objects.get()
+    assert first.status_code == 302 and first["Location"].startswith(meeting.get_absolute_url())
+
+    # Back: the browser asks for the form's address again and is shown the meeting already saved.
+    back = secretary_a.get(form_url, follow=True)
+    assert back.redirect_chain[-1][0].startswith(meeting.get_absolute_url())
+    assert "这次会议已经保存过了" in back.content.decode()
+    # A browser that kept the old page (or restored its fields but not the hidden key) and submits again.
+    for again in (data, {**data, "idempotency_key": ""}):
+        response = secretary_a.post(form_url, again)
+        assert response["Location"].startswith(meeting.get_absolute_url())
+    assert Meeting.objects.count() == 1
+
+    # Logging the next meeting starts from a fresh address, so it is a meeting of its own.
+    fresh = secretary_a.get(f"{reverse('meetings:create')}?branch={branch_a.pk}")["Location"]
+    assert fresh != form_url
+    secretary_a.post(fresh, {**data, "idempotency_key": _form_key(secretary_a.get(fresh))})
+    assert Meeting.objects.count() == 2
+
+
+def test_a_key_another_branch_used_is_refused(secretary_a, town_admin, branch_a, branch_b, roster, log):
+    used = log(branch_b, TODAY, "theme_day", idempotency_key=uuid.uuid4())
+    response = town_admin.get(f"{reverse('meetings:create')}?branch={branch_a.pk}&token={used.idempotency_key}")
+    assert response.status_code == 302 and str(used.idempotency_key) not in response["Location"]
+    response = _post(town_admin, branch_a, roster, key=str(used.idempotency_key))
+    assert response.status_code == 200 and "提交标识已被其他会议使用" in response.content.decode()
+    assert Meeting.objects.filter(branch=branch_a).count() == 0
 
 
 def test_future_dates_and_outsiders_are_refused(secretary_a, branch_a, roster, member_b):
