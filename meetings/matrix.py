@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .compliance import DUE, HELD, OVERDUE, STATUS_LABELS, ComplianceCell, judge
+from .compliance import DUE, HELD, OVERDUE, STATUS_LABELS, ComplianceCell
+from .tally import tally
 
 RANK = {HELD: 0, DUE: 1, OVERDUE: 2}
 SYMBOL = {HELD: "✓", DUE: "…", OVERDUE: "✗", "": ""}
@@ -40,23 +41,34 @@ class Matrix:
     rows: list[MatrixRow]
     per_area: list[tuple[str, int, int]]  # area, branches late, overdue periods
     per_rule: list[tuple[str, int]]  # meeting type, overdue periods
-    cells: list[ComplianceCell]
+    overdue: list[ComplianceCell]
 
 
 def compliance_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, str]) -> Matrix:
-    cells = judge(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of)
+    """The year's branches × months: the worst status of the periods ending in each month, and the overdue cells.
+
+    Counted by the database (:mod:`meetings.tally`): a fixed number of queries, and full cells
+    only for the overdue periods, whatever the number of branches.
+    """
+    counted = tally(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of)
     by_branch: dict[int, MatrixRow] = {}
-    for cell in cells:
-        row = by_branch.get(cell.branch_id)
+    late: dict[int, list] = defaultdict(list)
+    for verdict in counted.verdicts():
+        info = verdict.branch
+        row = by_branch.get(info.id)
         if row is None:
-            row = by_branch[cell.branch_id] = MatrixRow(cell.branch_id, cell.branch_name, cell.area_id, [""] * 12)
-        if cell.period.end.year != year:
+            row = by_branch[info.id] = MatrixRow(info.id, info.name, info.area_id, [""] * 12)
+        if verdict.period.end.year != year:
             continue
-        i = cell.period.end.month - 1
-        if not row.months[i] or RANK[cell.status] > RANK[row.months[i]]:
-            row.months[i] = cell.status
-        if cell.status == OVERDUE:
-            row.overdue.append(cell)
+        i = verdict.period.end.month - 1
+        status = verdict.status
+        if not row.months[i] or RANK[status] > RANK[row.months[i]]:
+            row.months[i] = status
+        if status == OVERDUE:
+            late[info.id].append(verdict)
+    overdue = counted.cells(v for verdicts in late.values() for v in verdicts)
+    for cell in overdue:
+        by_branch[cell.branch_id].overdue.append(cell)
     rows = list(by_branch.values())
     late_by_area: dict[str, set[int]] = defaultdict(set)
     overdue_by_area: Counter = Counter()
@@ -69,13 +81,7 @@ def compliance_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[i
             overdue_by_area[area] += 1
             per_rule[cell.meeting_type] += 1
     per_area = sorted((a, len(b), overdue_by_area[a]) for a, b in late_by_area.items())
-    return Matrix(
-        year=year,
-        rows=rows,
-        per_area=per_area,
-        per_rule=per_rule.most_common(),
-        cells=cells,
-    )
+    return Matrix(year=year, rows=rows, per_area=per_area, per_rule=per_rule.most_common(), overdue=overdue)
 
 
 def matrix_xlsx(matrix: Matrix, area_names: dict[int, str]) -> bytes:
