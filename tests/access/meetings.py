@@ -35,8 +35,8 @@ ROWS = {
     ("meetings:confirm", "post"): Row(APPROVERS, target="meeting"),
     ("meetings:decision-add", "post"): Row(WRITERS, target="meeting"),
     # Unpublished photos: a 404 for anyone outside the branch's readers, logged in or not.
-    ("meetings:photo", "get"): Row(scoped(DENY), target="photo"),
-    ("meetings:photo-publish", "post"): Row(WRITERS, target="photo"),
+    ("meetings:photo", "get"): Row(scoped(DENY), target="meeting_photo"),
+    ("meetings:photo-publish", "post"): Row(WRITERS, target="meeting_photo"),
     ("meetings:attachment", "get"): Row(scoped(LOGIN), target="attachment"),
     ("meetings:compliance", "get"): Row(OVERSEERS),
     ("meetings:compliance-xlsx", "get"): Row(OVERSEERS),
@@ -73,6 +73,9 @@ def targets(request, world: dict) -> dict:
     from meetings.models import MeetingAttachment, MeetingPhoto, MeetingType
     from meetings.services import meeting_create
 
+    from tests.meetings.conftest import ensure_town_rules
+
+    ensure_town_rules()  # a transactional test run earlier may have flushed the data migration's rows
     theme_day = MeetingType.objects.get(code="theme_day")
     meetings = []
     for branch_id in world["branch"]:
@@ -101,7 +104,7 @@ def targets(request, world: dict) -> dict:
     rules = tuple(MeetingRule.objects.order_by("pk").values_list("pk", flat=True)[:2])
     return {
         "meeting": tuple(m.pk for m in meetings),
-        "photo": photos,
+        "meeting_photo": photos,
         "attachment": files,
         "plan": plans,
         "rule": rules,

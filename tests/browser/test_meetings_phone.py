@@ -30,6 +30,9 @@ def test_secretary_logs_a_members_meeting_that_is_also_the_theme_day(
     tmp_path,  # noqa: F811
 ):
     from meetings.models import Attendance, Meeting
+    from tests.meetings.conftest import ensure_town_rules
+
+    ensure_town_rules()  # an earlier transactional test flushed the data migration's rows
 
     sick = MemberFactory(branch=branch_a, name="赵病假")
     away = MemberFactory(branch=branch_a, name="钱因公")

@@ -8,14 +8,19 @@ from meetings.models import MeetingRule, MeetingType
 from meetings.services import meeting_create
 
 
-@pytest.fixture
-def types(db) -> dict[str, MeetingType]:
-    # A transactional test elsewhere flushes the tables, data migrations' rows included: put the town's rules back.
+def ensure_town_rules() -> None:
+    """Put the town's meeting types and rules (the data migration's rows) back if a flush removed them."""
     import importlib
 
     from django.apps import apps
 
     importlib.import_module("meetings.migrations.0002_town_rules").seed(apps, None)
+
+
+@pytest.fixture
+def types(db) -> dict[str, MeetingType]:
+    # A transactional test elsewhere flushes the tables, data migrations' rows included: put the town's rules back.
+    ensure_town_rules()
     return {t.code: t for t in MeetingType.objects.all()}
 
 
