@@ -6,11 +6,12 @@ Flags and notices are served by the notices app (``/api/flags/?kind=meeting_over
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -21,6 +22,7 @@ from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import branches_visible_to, get_branch_for_user
+from portal.api import RefusesReadOnlyInput
 
 from . import services
 from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
@@ -40,7 +42,23 @@ class MeetingRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# A clock time as the API says it: "14:00" or "14:00:00". JSON Schema's "time" format asks for a zone
+# offset ("14:00:00Z") that a meeting's starting time does not have, so the contract states a pattern,
+# and the field holds input to the same pattern (Django's parser alone would also take "9:5").
+CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+
+
+@extend_schema_field({"type": "string", "pattern": CLOCK.pattern, "example": "14:00"})
+class ClockTimeField(serializers.TimeField):
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not CLOCK.match(value):
+            raise ValidationError("时间格式应为 HH:MM 或 HH:MM:SS")
+        return super().to_internal_value(value)
+
+
 class AttendanceSerializer(serializers.ModelSerializer):
+    # Empty unless on leave: the contract lists "" with the reasons.
+    reason = serializers.ChoiceField(choices=Attendance.Reason.choices, allow_blank=True, read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
     meeting_held_on = serializers.DateField(source="meeting.held_on", read_only=True)
     meeting_topic = serializers.CharField(source="meeting.topic", read_only=True)
@@ -57,13 +75,14 @@ class MarkSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Attendance.Reason.choices, required=False, allow_blank=True, default="")
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(RefusesReadOnlyInput, serializers.ModelSerializer):
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
     types = serializers.SlugRelatedField(slug_field="code", many=True, queryset=MeetingType.objects.all())
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     attendance = MarkSerializer(many=True, write_only=True, required=False, help_text="未列出的党员按出席记录")
     idempotency_key = serializers.UUIDField(required=False, allow_null=True, help_text="同一标识重复提交只生成一条会议")
     party_group = serializers.PrimaryKeyRelatedField(queryset=PartyGroup.objects.all(), required=False, allow_null=True)
+    starts_at = ClockTimeField(required=False, allow_null=True)
 
     class Meta:
         model = Meeting
@@ -127,8 +146,9 @@ class MeetingViewSet(
     @action(detail=True, methods=["get"])
     def attendance(self, request, pk=None):
         meeting = self.get_object()
-        rows = meeting.attendance.select_related("member", "meeting").order_by("member__name")
-        return Response(AttendanceSerializer(rows, many=True).data)
+        rows = meeting.attendance.select_related("member", "meeting").order_by("member__name", "pk")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
 
 
 @extend_schema_view(list=extend_schema(summary="出勤记录（本人的，或可见支部的）"))
@@ -183,16 +203,15 @@ class ComplianceCellSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ComplianceQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="默认今年")
+    branch = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    area = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    status = serializers.ChoiceField(choices=["held", "due", "overdue"], required=False)
+
+
 @extend_schema_view(
-    list=extend_schema(
-        summary="三会一课完成情况（每个党组织、制度、期间）",
-        parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("branch", int),
-            OpenApiParameter("area", int),
-            OpenApiParameter("status", str, enum=["held", "due", "overdue"]),
-        ],
-    )
+    list=extend_schema(summary="三会一课完成情况（每个党组织、制度、期间）", parameters=[ComplianceQuerySerializer])
 )
 class ComplianceViewSet(viewsets.GenericViewSet):
     serializer_class = ComplianceCellSerializer
@@ -200,18 +219,17 @@ class ComplianceViewSet(viewsets.GenericViewSet):
     filter_backends = []
 
     def list(self, request):
-        params = request.query_params
-        try:
-            year = int(params.get("year", timezone.localdate().year))
-        except ValueError:
-            raise ValidationError({"year": "年度应为数字"}) from None
+        query = ComplianceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        year = params.get("year", timezone.localdate().year)
         branches = branches_visible_to(request.user)
-        if params.get("branch"):
+        if "branch" in params:
             branches = branches.filter(pk=params["branch"])
-        if params.get("area"):
+        if "area" in params:
             branches = branches.filter(area_id=params["area"])
         cells = compliance_for(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
-        if params.get("status"):
+        if "status" in params:
             cells = [c for c in cells if c.status == params["status"]]
         return Response(ComplianceCellSerializer(cells, many=True).data)
 

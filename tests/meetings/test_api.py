@@ -66,3 +66,27 @@ def test_the_schema_lists_the_meetings_api(town_admin):
         "/api/compliance/",
     ):
         assert path in schema
+
+
+def test_a_body_naming_a_read_only_field_is_refused_with_its_name(secretary_a, branch_a, member_a):
+    body = {**_body(branch_a, member_a, None), "status": "confirmed", "present_count": 99}
+    response = secretary_a.post("/api/meetings/", body, content_type="application/json")
+    assert response.status_code == 400 and set(response.json()) == {"status", "present_count"}
+    assert not Meeting.objects.exists()
+
+
+def test_a_starting_time_is_a_clock_time(secretary_a, branch_a, member_a):
+    for bad in ("9:5", "14:00:00Z", "25:00"):
+        body = {**_body(branch_a, member_a, None), "starts_at": bad}
+        response = secretary_a.post("/api/meetings/", body, content_type="application/json")
+        assert response.status_code == 400 and "starts_at" in response.json()
+    body = {**_body(branch_a, member_a, None), "starts_at": "14:30"}
+    assert secretary_a.post("/api/meetings/", body, content_type="application/json").json()["starts_at"] == "14:30:00"
+
+
+def test_a_meetings_attendance_is_paged_and_compliance_checks_its_parameters(secretary_a, town_admin, branch_a, member_a):
+    made = secretary_a.post("/api/meetings/", _body(branch_a, member_a, None), content_type="application/json").json()
+    page = secretary_a.get(f"/api/meetings/{made['id']}/attendance/").json()
+    assert page["count"] == made["expected_count"] and page["results"][0]["member"]
+    for bad in ({"year": "1"}, {"branch": "x"}, {"area": "-3"}, {"status": "late"}):
+        assert town_admin.get("/api/compliance/", bad).status_code == 400
