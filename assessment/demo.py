@@ -18,7 +18,7 @@ from accounts.models import Role, User
 from members.models import Member
 from portal.seeding import SeedContext, register
 
-from . import scoring
+from . import publishing, scoring, services
 from .models import (
     Appraisal,
     ExternalScore,
@@ -66,7 +66,9 @@ def _inspectors(town) -> tuple[dict, User | None]:
     return heads, admin
 
 
-@register("assessment", after=("core",))
+# After the apps whose results assessment reads: the boards' fixture checks (disclosure), the
+# secretary-led projects and key tasks (projects); the quarter's scores are computed last.
+@register("assessment", after=("core", "disclosure", "projects"))
 def seed_assessment(ctx: SeedContext) -> None:
     standard = Standard.objects.prefetch_related("items").filter(year__lte=ctx.today.year).order_by("-year").first()
     if standard is None:
@@ -79,6 +81,12 @@ def seed_assessment(ctx: SeedContext) -> None:
     if first is not None:
         _seed_points(ctx, first)
         _seed_appraisal(ctx, first)
+    # The daily job's first pass: board fixtures checked 需整改 open their items (keyed: once).
+    fixtures = services.rectifications_sync_fixtures(today=ctx.today)
+    ctx.made("assessment_fixture_items", fixtures.opened, "公开栏设施整改")
+    if first is not None:
+        # The last half year's pioneer ranking on each branch's board (the same ranking makes no new version).
+        publishing.publish_pioneer_ranking(organisation=first, period=publishing.last_full_half_year(ctx.today))
     root = ctx.state.get("root")
     if root is not None:
         for quarter in (prev, last):

@@ -209,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.projects_flag_delays",
         "schedule": crontab(hour=6, minute=20),
     },
-    # Daily: overdue rectification items flagged (and closed once fixed).
+    # Daily: board fixtures needing fixing open rectification items (closed once checked 达标); overdue ones flagged.
     "assessment-rectifications-overdue": {
         "task": "assessment.tasks.rectifications_flag_overdue",
         "schedule": crontab(hour=1, minute=30),
@@ -218,6 +218,12 @@ CELERY_BEAT_SCHEDULE = {
     "assessment-points-attendance": {
         "task": "assessment.tasks.points_credit_attendance",
         "schedule": crontab(hour=2, minute=10),
+    },
+    # The first week of January and July: each branch's pioneer-index ranking of the half year just ended
+    # goes on its board (the same ranking again makes no new version; a late entry becomes a correction).
+    "assessment-pioneer-rankings": {
+        "task": "assessment.tasks.pioneer_rankings_publish_due",
+        "schedule": crontab(hour=3, minute=30, day_of_month="1-7", month_of_year="1,7"),
     },
     # The first week after a quarter ends: its briefing compiled for every town (a ready one is left alone).
     "assessment-briefings": {
