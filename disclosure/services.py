@@ -115,6 +115,10 @@ def payload_check(payload: Any) -> None:
     if size > MAX_PAYLOAD_BYTES:
         raise ValidationError({"payload": _("公开内容过长（不超过 200 KB）")})
     for kind, text, where in _walk_strings(payload):
+        if "\x00" in text:  # PostgreSQL's JSON cannot store it
+            raise ValidationError(
+                {"payload": _("公开内容不能包含空字符（%(where)s）") % {"where": where.lstrip(".") or "内容"}}
+            )
         if kind == "key" and text.lower() in _PERSONAL_KEYS:
             raise ValidationError(
                 {"payload": _("公开内容不能包含个人信息字段（%(where)s）") % {"where": where.lstrip(".")}}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import DENY, LOGGED_IN, LOGIN, OK, ROLES, Row, everyone, scoped
+from . import API_LOGGED_IN, DENY, LOGGED_IN, LOGIN, OK, ROLES, Row, everyone, scoped
 
 PUBLIC = {role: (OK, OK) for role in ROLES}
 READERS = {**LOGGED_IN, "member": DENY}
@@ -41,6 +41,10 @@ def approve_scoped(outcome: str = OK, anonymous: str = LOGIN) -> dict:
     }
 
 
+API_WRITERS_400 = {**everyone(DENY), "town_admin": "400", "secretary_a": "400", "secretary_b": "400"}
+API_INSPECTORS_400 = {**everyone(DENY), "town_admin": "400", "town_staff": "400", "area_head": "400"}
+
+
 ROWS: dict[tuple[str, str], Row] = {
     ("public:search", "get"): Row(everyone(OK)),
     ("public:feed", "get"): Row(everyone(OK)),
@@ -77,6 +81,25 @@ ROWS: dict[tuple[str, str], Row] = {
     ("disclosure:dues-branch", "post"): Row(write_scoped(), target="branch"),
     ("disclosure:dues-import", "get"): Row(write_scoped(), target="branch"),
     ("disclosure:dues-import", "post"): Row(write_scoped(), target="branch"),
+    # API: published public items and versions for everyone; the rest scoped like the pages (401 anonymous).
+    # An empty body is refused (400) where the role may write; rows on one object run in this order.
+    ("api:disclosure-items-list", "get"): Row(everyone(OK)),
+    ("api:disclosure-items-list", "post"): Row(API_WRITERS_400),
+    ("api:disclosure-items-detail", "get"): Row(scoped(DENY), target="api_draft_item"),
+    ("api:disclosure-items-detail", "patch"): Row(write_scoped(OK, DENY), target="api_draft_item"),  # {}: 200
+    ("api:disclosure-items-submit", "post"): Row(write_scoped(OK, DENY), target="api_draft_item"),
+    ("api:disclosure-items-reject", "post"): Row(approve_scoped("400", DENY), target="api_submitted_item"),
+    ("api:disclosure-items-approve", "post"): Row(approve_scoped(OK, DENY), target="api_submitted_item"),
+    ("api:disclosure-items-revise", "post"): Row(write_scoped("400", DENY), target="api_published_item"),
+    ("api:disclosure-versions-list", "get"): Row(everyone(OK)),
+    ("api:disclosure-versions-detail", "get"): Row(scoped(DENY), target="members_version"),
+    ("api:disclosure-sites-list", "get"): Row(API_LOGGED_IN),
+    ("api:disclosure-sites-detail", "get"): Row(scoped(DENY), target="site"),
+    ("api:disclosure-fixtures-list", "get"): Row(API_LOGGED_IN),
+    ("api:disclosure-fixtures-detail", "get"): Row(scoped(DENY), target="fixture"),
+    ("api:disclosure-checks-list", "get"): Row(API_LOGGED_IN),
+    ("api:disclosure-checks-list", "post"): Row(API_INSPECTORS_400),
+    ("api:disclosure-checks-detail", "get"): Row(scoped(DENY), target="check"),
 }
 
 
@@ -110,13 +133,14 @@ def targets(request, world: dict) -> dict:
         for f in fixtures
     )
 
-    def manual(branch, *, state: str) -> int:
+    def manual(branch, *, state: str, audience: str = "public") -> int:
         item = services.item_create(
             branch=branch,
             category="party_documents",
             period="2026",
             title="学习材料",
             payload={"body": "正文"},
+            audience=audience,
             by=admin,
         )
         if state != "draft":
@@ -125,8 +149,12 @@ def targets(request, world: dict) -> dict:
             item = services.item_approve(item=item, by=admin)
         return item.pk
 
-    def both(state: str) -> tuple[int, int]:
-        return tuple(manual(site.branch, state=state) for site in sites)
+    def both(state: str, audience: str = "public") -> tuple[int, int]:
+        return tuple(manual(site.branch, state=state, audience=audience) for site in sites)
+
+    from disclosure.models import Item
+
+    members_only = both("published", audience="members")
 
     areas = tuple(Area.objects.get(pk=pk).code for pk in world["area"])
     return {
@@ -138,5 +166,9 @@ def targets(request, world: dict) -> dict:
         "draft_item": both("draft"),
         "submitted_item": both("submitted"),
         "manual_item": both("published"),
+        "api_draft_item": both("draft"),
+        "api_submitted_item": both("submitted"),
+        "api_published_item": both("published"),
+        "members_version": tuple(Item.objects.get(pk=pk).latest_version_id for pk in members_only),
         "area_code": areas,
     }
