@@ -31,6 +31,23 @@ def _uses_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (``make test`` runs two processes) each process has its own test
+    database; give it its own keys in the shared Redis cache and its own Celery queue too,
+    so one process never reads another's cached page or runs another's task."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    from gaoqiao.celery import app
+
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{worker}"
+    # This process sends to its own queue; the workers the tests start read it (they inherit the variable).
+    os.environ["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE = f"celery-{worker}"
+    app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
 def pytest_collection_modifyitems(config, items):
     """Service-bound tests skip on a laptop without the service; in CI they must run."""
     if IN_CI:

@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
-from . import OK, ROLES, Row, everyone
+from . import DENY, LOGGED_IN, LOGIN, OK, ROLES, Row, everyone, scoped
 
 PUBLIC = {role: (OK, OK) for role in ROLES}
+READERS = {**LOGGED_IN, "member": DENY}
+WRITERS = {**everyone(DENY, anonymous=LOGIN), "town_admin": OK, "secretary_a": OK, "secretary_b": OK}
+
+
+def write_scoped(outcome: str = OK, anonymous: str = LOGIN) -> dict:
+    """The branch's officers in office write its own; the town admin writes all."""
+    return {
+        **{role: (DENY, DENY) for role in ("town_staff", "area_head", "member")},
+        "anonymous": (anonymous, anonymous),
+        "town_admin": (outcome, outcome),
+        "secretary_a": (outcome, DENY),
+        "secretary_b": (DENY, outcome),
+    }
+
+
+def inspect_scoped(outcome: str = OK, anonymous: str = LOGIN) -> dict:
+    """Fixture checks: the town office everywhere, the area head in the area (branch_a); secretaries only read."""
+    return {
+        **{role: (DENY, DENY) for role in ("secretary_a", "secretary_b", "member")},
+        "anonymous": (anonymous, anonymous),
+        "town_admin": (outcome, outcome),
+        "town_staff": (outcome, outcome),
+        "area_head": (outcome, DENY),
+    }
+
+
+def approve_scoped(outcome: str = OK, anonymous: str = LOGIN) -> dict:
+    """Approving a branch's item: the town admin everywhere, the area head in the area."""
+    return {
+        **{role: (DENY, DENY) for role in ("town_staff", "secretary_a", "secretary_b", "member")},
+        "anonymous": (anonymous, anonymous),
+        "town_admin": (outcome, outcome),
+        "area_head": (outcome, DENY),
+    }
+
 
 ROWS: dict[tuple[str, str], Row] = {
     ("public:search", "get"): Row(everyone(OK)),
@@ -18,19 +53,48 @@ ROWS: dict[tuple[str, str], Row] = {
     ("public:qr-png", "get"): Row(PUBLIC, target="site_slug"),
     ("public:qr-svg", "get"): Row(PUBLIC, target="site_slug"),
     ("public:poster", "get"): Row(PUBLIC, target="site_slug"),
+    # Staff pages: 七个一 checks (read in scope, record with Cap.INSPECT); an empty POST re-shows the form.
+    ("disclosure:sites", "get"): Row(READERS),
+    ("disclosure:site", "get"): Row(scoped(LOGIN), target="site"),
+    ("disclosure:fixture", "get"): Row(scoped(LOGIN), target="fixture"),
+    ("disclosure:fixture", "post"): Row(inspect_scoped(), target="fixture"),
+    ("disclosure:check-photo", "get"): Row(scoped(LOGIN), target="check"),
+    # The register's workflow: writers draft, edit and submit their own; approvers review in scope.
+    ("disclosure:items", "get"): Row(READERS),
+    ("disclosure:item-create", "get"): Row(WRITERS),
+    ("disclosure:item-create", "post"): Row(WRITERS),
+    ("disclosure:item", "get"): Row(scoped(LOGIN), target="draft_item"),
+    ("disclosure:item-edit", "get"): Row(write_scoped(), target="draft_item"),
+    ("disclosure:item-edit", "post"): Row(write_scoped(), target="draft_item"),
+    ("disclosure:item-revise", "get"): Row(write_scoped(), target="manual_item"),
+    ("disclosure:item-revise", "post"): Row(write_scoped(), target="manual_item"),
+    ("disclosure:item-submit", "post"): Row(write_scoped(), target="draft_item"),
+    ("disclosure:item-approve", "post"): Row(approve_scoped(), target="submitted_item"),  # no choice: back
+    ("disclosure:item-reject", "post"): Row(approve_scoped(), target="submitted_item"),  # no reason: back
+    # 党费收缴: read in scope, entered and imported by the branch's writers.
+    ("disclosure:dues", "get"): Row(READERS),
+    ("disclosure:dues-branch", "get"): Row(scoped(LOGIN), target="branch"),
+    ("disclosure:dues-branch", "post"): Row(write_scoped(), target="branch"),
+    ("disclosure:dues-import", "get"): Row(write_scoped(), target="branch"),
+    ("disclosure:dues-import", "post"): Row(write_scoped(), target="branch"),
 }
 
 
 def targets(request, world: dict) -> dict:
-    """A site and a published public item in branch_a ("own") and in branch_b ("other")."""
-    from branches.models import Area, Branch
-    from disclosure.models import Site
-    from disclosure.services import disclosure_publish
+    """Sites (with their fixtures and a check with a photo) and register items in branch_a ("own") and branch_b ("other")."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from branches.models import Area, Branch
+    from disclosure import services
+    from disclosure.services import disclosure_publish
+    from disclosure.sites import fixture_check_record, site_create
+    from tests.disclosure.images import jpeg_bytes
+
+    admin = request.getfixturevalue("town_admin_user")
     own_branch, other_branch = (Branch.objects.get(pk=pk) for pk in world["branch"])
     sites = (
-        Site.objects.create(branch=own_branch, name="高峰村", slug="gaofeng"),
-        Site.objects.create(branch=other_branch, name="高桥社区", slug="gaoqiao-shequ"),
+        site_create(branch=own_branch, name="高峰村", slug="gaofeng"),
+        site_create(branch=other_branch, name="高桥社区", slug="gaoqiao-shequ"),
     )
     items = tuple(
         disclosure_publish(
@@ -38,5 +102,41 @@ def targets(request, world: dict) -> dict:
         ).item_id
         for site in sites
     )
+    fixtures = tuple(site.fixtures.get(kind="flag") for site in sites)
+    checks = tuple(
+        fixture_check_record(
+            fixture=f, result="needs_fixing", note="党旗褪色", photo=SimpleUploadedFile("f.jpg", jpeg_bytes()), by=admin
+        ).pk
+        for f in fixtures
+    )
+
+    def manual(branch, *, state: str) -> int:
+        item = services.item_create(
+            branch=branch,
+            category="party_documents",
+            period="2026",
+            title="学习材料",
+            payload={"body": "正文"},
+            by=admin,
+        )
+        if state != "draft":
+            item = services.item_submit(item=item, by=admin)
+        if state == "published":
+            item = services.item_approve(item=item, by=admin)
+        return item.pk
+
+    def both(state: str) -> tuple[int, int]:
+        return tuple(manual(site.branch, state=state) for site in sites)
+
     areas = tuple(Area.objects.get(pk=pk).code for pk in world["area"])
-    return {"site_slug": tuple(s.slug for s in sites), "public_item": items, "area_code": areas}
+    return {
+        "site_slug": tuple(s.slug for s in sites),
+        "site": tuple(s.pk for s in sites),
+        "fixture": tuple(f.pk for f in fixtures),
+        "check": checks,
+        "public_item": items,
+        "draft_item": both("draft"),
+        "submitted_item": both("submitted"),
+        "manual_item": both("published"),
+        "area_code": areas,
+    }
