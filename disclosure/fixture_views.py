@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scope import Cap, scope_for
@@ -24,7 +25,11 @@ from .selectors import get_check_for_user, get_fixture_for_user, get_site_for_us
 from .sites import fixture_check_record
 
 PAGE_SIZE = 20
-STATUS_FILTERS = {"needs_fixing": _("有需整改项"), "unchecked": _("有未检查项"), "ok": _("全部达标")}
+STATUS_FILTERS = {
+    "needs_fixing": gettext_lazy("有需整改项"),
+    "unchecked": gettext_lazy("有未检查项"),
+    "ok": gettext_lazy("全部达标"),
+}
 
 
 @require_safe

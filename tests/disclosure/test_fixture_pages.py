@@ -131,3 +131,52 @@ def test_the_navigation_offers_the_staff_pages(secretary_a, member):
     ):
         assert f'href="{reverse(name)}"' in page and label in page
     assert member.get(reverse("disclosure:items")).status_code == 403
+
+
+def test_a_liaison_records_checks_in_the_area_but_approves_nothing(area, branch_a, site, secretary_a_user):
+    from django.test import Client
+
+    from accounts.models import Role
+    from disclosure.services import item_create, item_submit
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="liaison", role=Role.LIAISON, area=area, display_name="周海波"))
+    flag = site.fixtures.get(kind=Fixture.Kind.FLAG)
+    assert client.post(reverse("disclosure:fixture", args=[flag.pk]), {"result": "meets"}).status_code == 302
+    assert "周海波" in client.get(reverse("disclosure:site", args=[site.pk])).content.decode()
+    item = item_submit(
+        item=item_create(
+            branch=branch_a,
+            category="party_documents",
+            period="2026",
+            title="文件",
+            payload={"body": "正文"},
+            by=secretary_a_user,
+        ),
+        by=secretary_a_user,
+    )
+    assert client.post(reverse("disclosure:item-approve", args=[item.pk]), {"when": "now"}).status_code == 403
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_staff_lists_take_a_fixed_number_of_queries(
+    n, town, town_admin, town_admin_user, django_assert_max_num_queries
+):
+    from disclosure.services import item_create
+    from tests.factories import BranchFactory
+
+    for i in range(n):
+        branch = BranchFactory(parent=town, code=f"GQ-Q{i:02d}", name=f"查询村{i:02d}党支部")
+        site_create(branch=branch, name=f"查询村{i:02d}", slug=f"q-{i:02d}")
+        item_create(
+            branch=branch,
+            category="party_documents",
+            period="2026",
+            title="文件",
+            payload={"body": "正文"},
+            by=town_admin_user,
+        )
+    for name in ("disclosure:sites", "disclosure:items", "disclosure:dues"):
+        with django_assert_max_num_queries(14):
+            assert town_admin.get(reverse(name)).status_code == 200
