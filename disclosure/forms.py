@@ -16,6 +16,9 @@ from .models import Audience, Category, FixtureCheck, validate_period
 # 党费 comes from the monthly table (dues pages); every other category may be written by hand.
 MANUAL_CATEGORIES = [(value, label) for value, label in Category.choices if value != Category.DUES]
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+CANDIDATE_STAGES = [(s, s) for s in ("入党积极分子", "发展对象", "预备党员", "正式党员")]
+CANDIDATE_FIELDS = ("candidates", "stage", "objection_from", "objection_to", "contact")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -67,8 +70,28 @@ class ItemForm(forms.Form):
     body = forms.CharField(
         label=_("正文"),
         max_length=20000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("空一行分段。不要填写身份证号、手机号、住址等个人信息"),
+    )
+    # 发展党员公示 only: what its public template shows (the candidates' names, the stage, the objection period, a contact).
+    candidates = forms.CharField(
+        label=_("公示对象姓名（发展党员公示填写）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个姓名，只写姓名"),
+    )
+    stage = forms.ChoiceField(
+        label=_("拟确定为（发展党员公示填写）"), required=False, choices=[("", "—"), *CANDIDATE_STAGES]
+    )
+    objection_from = forms.DateField(label=_("公示开始日期"), required=False, widget=DATE)
+    objection_to = forms.DateField(label=_("公示结束日期"), required=False, widget=DATE)
+    contact = forms.CharField(
+        label=_("意见反映联系人及办公电话"),
+        required=False,
+        max_length=100,
+        help_text=_("如：镇党建办 0574-88123456（只能填办公电话）"),
     )
 
     def __init__(self, *args, branches=None, item=None, fixed_period=False, **kwargs):
@@ -83,9 +106,18 @@ class ItemForm(forms.Form):
                     "title": item.title,
                     "summary": (item.payload or {}).get("summary", ""),
                     "body": (item.payload or {}).get("body", ""),
+                    "candidates": "\n".join((item.payload or {}).get("candidates", [])),
+                    "stage": (item.payload or {}).get("stage", ""),
+                    "objection_from": (item.payload or {}).get("objection_from"),
+                    "objection_to": (item.payload or {}).get("objection_to"),
+                    "contact": (item.payload or {}).get("contact", ""),
                 },
             )
         super().__init__(*args, **kwargs)
+        self.item_category = item.category if item is not None else None
+        if item is not None and item.category != Category.CANDIDATES:
+            for name in CANDIDATE_FIELDS:
+                del self.fields[name]
         if item is not None:
             # Branch and category are the item's key; a published item keeps its period too.
             del self.fields["branch"], self.fields["category"]
@@ -94,10 +126,38 @@ class ItemForm(forms.Form):
         else:
             self.fields["branch"].queryset = branches
 
+    def _category(self) -> str | None:
+        return self.item_category or self.cleaned_data.get("category")
+
+    def clean(self):
+        data = super().clean()
+        if self._category() == Category.CANDIDATES:
+            names = [n.strip() for n in (data.get("candidates") or "").splitlines() if n.strip()]
+            if not names:
+                self.add_error("candidates", _("请填写公示对象姓名"))
+            for name in ("stage", "objection_from", "objection_to", "contact"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("发展党员公示须填写此项"))
+            start, end = data.get("objection_from"), data.get("objection_to")
+            if start and end and end < start:
+                self.add_error("objection_to", _("结束日期不能早于开始日期"))
+            data["candidate_names"] = names
+        elif not (data.get("body") or "").strip() and "body" not in self.errors:
+            self.add_error("body", _("请填写正文"))
+        return data
+
     def payload(self) -> dict:
         payload = {"body": self.cleaned_data["body"].strip()}
         if self.cleaned_data.get("summary", "").strip():
             payload["summary"] = self.cleaned_data["summary"].strip()
+        if self._category() == Category.CANDIDATES:
+            payload.update(
+                candidates=self.cleaned_data["candidate_names"],
+                stage=self.cleaned_data["stage"],
+                objection_from=self.cleaned_data["objection_from"].isoformat(),
+                objection_to=self.cleaned_data["objection_to"].isoformat(),
+                contact=self.cleaned_data["contact"].strip(),
+            )
         return payload
 
 

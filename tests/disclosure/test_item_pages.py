@@ -197,3 +197,57 @@ def test_a_members_only_item_stays_off_the_public_pages(secretary_a, area_head, 
     area_head.post(reverse("disclosure:item-approve", args=[item.pk]), {"when": "now"})
     assert anonymous.get(reverse("public:item", args=[item.pk])).status_code == 404
     assert "查看公开页面" not in secretary_a.get(reverse("disclosure:item", args=[item.pk])).content.decode()
+
+
+def test_a_candidates_notice_is_built_from_its_fields(secretary_a, area_head, anonymous, branch_a):
+    """发展党员公示: the names, the stage, the objection period and an office contact, as its public template reads."""
+    response = _create(secretary_a, branch_a, category="candidates", body="", title="发展对象公示")
+    page = response.content.decode()
+    assert response.status_code == 200 and "请填写公示对象姓名" in page and "发展党员公示须填写此项" in page
+    fields = {
+        "category": "candidates",
+        "title": "2026年第一批发展对象公示",
+        "body": "",
+        "candidates": "王小明\n李红",
+        "stage": "发展对象",
+        "objection_from": "2026-03-01",
+        "objection_to": "2026-02-20",
+        "contact": "镇党建办 0574-88123456",
+    }
+    assert "结束日期不能早于开始日期" in _create(secretary_a, branch_a, **fields).content.decode()
+    assert (
+        "手机号码"
+        in _create(
+            secretary_a, branch_a, **{**fields, "objection_to": "2026-03-07", "contact": "13912345678"}
+        ).content.decode()
+    )
+    _create(secretary_a, branch_a, **{**fields, "objection_to": "2026-03-07", "submit": "1"})
+    item = Item.objects.get()
+    assert item.payload["candidates"] == ["王小明", "李红"] and item.payload["objection_to"] == "2026-03-07"
+    edit = secretary_a.get(reverse("disclosure:item-edit", args=[item.pk]))
+    assert edit.status_code == 302  # submitted: no longer a draft
+    area_head.post(reverse("disclosure:item-approve", args=[item.pk]), {"when": "now"})
+    public = anonymous.get(reverse("public:item", args=[item.pk])).content.decode()
+    assert "王小明" in public and "李红" in public and "确定为发展对象" in public and "2026-03-07" in public
+    assert "0574-88123456" in public
+
+
+def test_a_candidates_draft_is_edited_with_its_own_fields(secretary_a, branch_a):
+    fields = {
+        "category": "candidates",
+        "title": "入党积极分子公示",
+        "body": "",
+        "candidates": "王小明",
+        "stage": "入党积极分子",
+        "objection_from": "2026-03-01",
+        "objection_to": "2026-03-07",
+        "contact": "村党支部 0574-88123456",
+    }
+    _create(secretary_a, branch_a, **fields)
+    item = Item.objects.get()
+    url = reverse("disclosure:item-edit", args=[item.pk])
+    form = secretary_a.get(url).content.decode()
+    assert "王小明" in form and 'value="2026-03-07"' in form
+    secretary_a.post(url, {**NEW, **fields, "candidates": "王小明\n赵强"})
+    item.refresh_from_db()
+    assert item.payload["candidates"] == ["王小明", "赵强"] and item.payload["stage"] == "入党积极分子"
