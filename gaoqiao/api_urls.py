@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.tokens import obtain_token
 from assessment.api import register as register_assessment
 from branches.api import register as register_branches
+from disclosure.api import register as register_disclosure
 from meetings.api import register as register_meetings
 from members.api import register as register_members
 from notices.api import register as register_notices
@@ -18,6 +19,7 @@ register_members(router)
 register_notices(router)
 register_assessment(router)
 register_projects(router)
+register_disclosure(router)
 register_meetings(router)
 
 # Every resource is keyed by an integer: a path with anything else in its place matches

@@ -172,6 +172,9 @@ REDIS_URL = env("REDIS_URL", default="")
 # The address printed under each board's QR code and in its poster, e.g.
 # https://dangjian.example.gov.cn; empty: the host the request came in on.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+# How long a web process serves a cached public board from its own memory before asking the
+# shared cache whether it was published since (disclosure.cache): the most a reader waits for a publish.
+PUBLIC_BOARD_RECHECK_SECONDS = env.float("PUBLIC_BOARD_RECHECK_SECONDS", default=1.0)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -182,6 +185,8 @@ else:
 # needs no Redis and no worker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# The queue tasks go to and workers read (several test processes share one Redis: one each).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

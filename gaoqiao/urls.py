@@ -25,6 +25,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
     path("assessment/", include("assessment.urls")),
+    path("disclosure/", include("disclosure.urls")),
     path("public/projects/", include("projects.public_urls")),
     path("public/", include("disclosure.public_urls")),
     path("api/", include(("gaoqiao.api_urls", "api"), namespace="api")),
