@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "MemberCategoryEnum": "members.models.Member.Category",
         "ProjectCategoryEnum": "projects.models.Category",
         "ProjectStatusEnum": "projects.models.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "AttendanceStatusEnum": "meetings.models.Attendance.Status",
     },
     # Browsers use the session; the contract documents the token, the door for API clients.
     "AUTHENTICATION_WHITELIST": ["accounts.authentication.ExpiringTokenAuthentication"],
