@@ -29,9 +29,10 @@ demo: install
 	@echo "高桥党建 正在 http://$(HOST):$(PORT)/ 运行（Ctrl+C 停止）"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: install what the tests need, run the whole suite
+## make test: install what the tests need, run the whole suite (in TEST_PROCESSES processes, pytest-xdist)
+TEST_PROCESSES ?= 2
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/python -m ruff check . || true

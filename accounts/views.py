@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from portal.home import home_url_for
+
 from .scope import Cap, scope_for
 
 
@@ -10,9 +12,10 @@ from .scope import Cap, scope_for
 def home(request):
     """Send each role to the page it works from.
 
-    Branch officers land on their branch, everyone else who reads part of the
-    tree on the tree (already cut to what they may see), a member on their own
-    record.
+    A page an app registers for the user's scope comes first (``portal.home``:
+    the town office lands on this quarter at a glance); otherwise branch
+    officers land on their branch, everyone else who reads part of the tree on
+    the tree (already cut to what they may see), a member on their own record.
     """
     user = request.user
     if not user.is_authenticated:
@@ -21,6 +24,9 @@ def home(request):
     if scope.is_anonymous:
         # A login nobody has tied to a branch, area or member yet.
         return render(request, "accounts/no_scope.html")
+    offered = home_url_for(request, scope)
+    if offered:
+        return redirect(offered)
     if scope.home_branch_id:
         return redirect("branches:detail", pk=scope.home_branch_id)
     if scope.has(Cap.READ):

@@ -28,7 +28,7 @@ from branches.models import Branch
 
 from . import report, scoring
 from .models import Briefing
-from .selectors import may_publish_briefing, units_of
+from .selectors import may_publish_briefing
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -179,7 +179,7 @@ def publish_results(*, organisation: Branch, quarter: str, by=None) -> bool:
     """The pioneer-index ranking of each branch for the half year, through the disclosure register."""
     from .publishing import publish_pioneer_rankings
 
-    return publish_pioneer_rankings(units=units_of(organisation), quarter=quarter, by=by)
+    return publish_pioneer_rankings(organisation=organisation, quarter=quarter, by=by)
 
 
 def compile_due(*, today: dt.date | None = None) -> list[Briefing]:

@@ -8,6 +8,8 @@ from .models import Appraisal, PointEntry
 from .periods import QUARTER_PATTERN
 
 FINDING_SLOTS = 3
+# A browser's date input takes only ISO dates: a localized value ("2026年11月28日") shows as empty.
+ISO_DATE = "%Y-%m-%d"
 
 
 class InspectionForm(forms.Form):
@@ -16,11 +18,11 @@ class InspectionForm(forms.Form):
     branch = forms.ModelChoiceField(queryset=None, label=_("被检查单位"), empty_label=_("请选择单位"))
     month = forms.DateField(
         label=_("检查月份"),
-        widget=forms.DateInput(attrs={"type": "month"}),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": _("请选择月份")},
     )
-    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
     note = forms.CharField(label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, units, standard, **kwargs):
@@ -52,7 +54,7 @@ class InspectionForm(forms.Form):
             self.fields[f"finding_{n}_deadline"] = forms.DateField(
                 label=_("整改期限"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
                 help_text=_("不填则为检查日起15天"),
             )
             self.fields[f"finding_{n}_photo"] = forms.ImageField(
@@ -104,7 +106,9 @@ class RectificationActForm(forms.Form):
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.CharField(label=_("整改完成情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("新的整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("新的整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
 
 
 class PointEntryForm(forms.ModelForm):
@@ -112,7 +116,7 @@ class PointEntryForm(forms.ModelForm):
         model = PointEntry
         fields = ["member", "kind", "points", "reason", "on"]
         widgets = {
-            "on": forms.DateInput(attrs={"type": "date"}),
+            "on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
             "points": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.scope import Cap
+from portal import home
 from portal.nav import NavLink, register
 
 
@@ -19,3 +20,13 @@ def assessment_links(request, scope):
     if scope.has(Cap.READ) or scope.own_member_id:
         yield NavLink(_("锋领指数"), reverse("assessment:points"), order=43)
         yield NavLink(_("民主评议"), reverse("assessment:appraisals"), order=44)
+
+
+@home.register(order=10)
+def town_office_home(request, scope):
+    """The town office (town-wide overview) starts from this quarter at a glance."""
+    from .selectors import town_of
+
+    if scope.has(Cap.OVERVIEW) and town_of(request.user) is not None:
+        return reverse("assessment:dashboard")
+    return None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Sum
+from django.utils import timezone
+
+from branches.models import Branch
 
 from . import sources
 from .models import Appraisal, PointEntry
-from .periods import parse_quarter, quarter_bounds
+from .periods import parse_quarter
 
 SOURCE_POINTS = "assessment.pioneer"
 SOURCE_APPRAISAL = "assessment.appraisal"
@@ -22,36 +27,69 @@ def half_year_of(quarter: str) -> tuple[str, str, str]:
     return f"{year}-H{half}", f"{year}Q{2 * half - 1}", f"{year}Q{2 * half}"
 
 
-def publish_pioneer_rankings(*, units, quarter: str, by=None) -> bool:
-    """Each unit's members ranked by the half year's pioneer points (published when the half year ends)."""
-    period, first, last = half_year_of(quarter)
-    if quarter != last:
-        return False
-    start, end = quarter_bounds(first)[0], quarter_bounds(last)[1]
+def half_year_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of "2026-H1"."""
+    year, half = int(period[:4]), int(period[-1])
+    return dt.date(year, 6 * half - 5, 1), (dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31))
+
+
+def last_full_half_year(today: dt.date) -> str:
+    return f"{today.year - 1}-H2" if today.month <= 6 else f"{today.year}-H1"
+
+
+def half_year_title(period: str) -> str:
+    return f"{period[:4]}年{'上' if period.endswith('H1') else '下'}半年锋领指数积分排名"
+
+
+def publish_pioneer_ranking(*, organisation: Branch, period: str, by=None) -> int:
+    """Every branch under ``organisation``: its members ranked by the half year's points, on its board.
+
+    Published under 锋领指数积分 for ``period`` ("2026-H1"); the register keeps
+    one item per branch and half year, and the same ranking again makes no new
+    version (a late entry becomes a dated correction). Names and points only.
+    Returns how many branches have a ranking. Three queries plus the register's.
+    """
+    start, end = half_year_bounds(period)
     totals = (
-        PointEntry.objects.filter(branch__in=units, on__range=(start, end))
-        .values("branch_id", "member__name")
+        PointEntry.objects.filter(branch__path__startswith=organisation.path, on__range=(start, end))
+        .values("branch_id", "member_id", "member__name")
         .annotate(points=Sum("points"))
-        .order_by("branch_id", "-points", "member__name")
+        .order_by("branch_id", "-points", "member__name", "member_id")
     )
     by_branch: dict[int, list] = {}
     for row in totals:
-        by_branch.setdefault(row["branch_id"], []).append([row["member__name"], row["points"]])
-    published = False
-    for unit in units:
-        rows = by_branch.get(unit.pk)
-        if not rows:
-            continue
-        published |= sources.publish(
-            branch=unit,
+        by_branch.setdefault(row["branch_id"], []).append((row["member__name"], row["points"]))
+    published = 0
+    title = half_year_title(period)
+    for branch in Branch.objects.filter(pk__in=by_branch).order_by("path"):
+        rows = by_branch[branch.pk]
+        published += sources.publish(
+            branch=branch,
             category=CATEGORY_POINTS,
             period=period,
             source=SOURCE_POINTS,
-            title=f"{period.replace('-H1', '年上半年').replace('-H2', '年下半年')}锋领指数积分排名",
+            title=title,
             payload={"columns": ["名次", "姓名", "积分"], "rows": [[i, n, p] for i, (n, p) in enumerate(rows, 1)]},
             by=by,
         )
     return published
+
+
+def publish_pioneer_rankings(*, organisation: Branch, quarter: str, by=None) -> bool:
+    """With a half year's last quarter (its briefing published): that half year's rankings."""
+    period, _first, last = half_year_of(quarter)
+    if quarter != last:
+        return False
+    return bool(publish_pioneer_ranking(organisation=organisation, period=period, by=by))
+
+
+def pioneer_rankings_publish_due(*, today: dt.date | None = None) -> int:
+    """Beat, in the first days of January and July: the half year just ended, for every town."""
+    period = last_full_half_year(today or timezone.localdate())
+    return sum(
+        publish_pioneer_ranking(organisation=town, period=period)
+        for town in Branch.objects.filter(unit=Branch.Unit.TOWN, is_active=True).order_by("path")
+    )
 
 
 GRADE_LABELS = dict(Appraisal.Grade.choices)
@@ -82,7 +120,6 @@ def publish_appraisal(*, branch, year: int, by=None) -> bool:
 def publish_appraisals(*, user, year: int) -> int:
     """Publish the year's graded appraisals of every branch the user may write; returns how many branches."""
     from accounts.scope import Cap, scope_for
-    from branches.models import Branch
 
     scope = scope_for(user)
     branch_ids = (

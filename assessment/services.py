@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,6 +239,103 @@ def rectifications_flag_overdue(*, today: dt.date | None = None):
     return flags_sync(kind="rectification_overdue", due=due)
 
 
+@dataclass(frozen=True)
+class FixtureSync:
+    opened: int = 0
+    closed: int = 0
+
+
+def _fixture_key(fixture) -> str:
+    # One item per episode: the check that found it needing fixing. A later check that still finds it
+    # broken does not open a second item while the first is open; one after it was closed does.
+    stamp = fixture.last_checked_at.strftime("%Y%m%dT%H%M%S") if fixture.last_checked_at else "0"
+    return f"fixture:{fixture.pk}:{stamp}"
+
+
+def _fixture_of(source_key: str) -> int | None:
+    parts = source_key.split(":")
+    return int(parts[1]) if len(parts) == 3 and parts[0] == "fixture" and parts[1].isdigit() else None
+
+
+def rectifications_sync_fixtures(*, today: dt.date | None = None) -> FixtureSync:
+    """The daily pass over the 七个一 boards (disclosure's ``fixtures_needing_fixing``).
+
+    A fixture whose latest check says 需整改 opens one item for the site's unit
+    (keyed ``fixture:<pk>:<check time>``, so two runs at once open it once);
+    an open item whose fixture has since been checked 达标 is closed (销号).
+    An item the inspector verified stays closed until a newer check finds the
+    fixture broken again. Queries do not grow with the number of units once
+    the items exist (a new item is one insert and its history line).
+    """
+    from . import sources
+
+    needing = sources.fixtures_needing_fixing()
+    if needing is None:
+        return FixtureSync()
+    today = today or timezone.localdate()
+    fixtures = list(needing())
+    live = {
+        _fixture_of(key): (pk, by_id)
+        for pk, key, by_id in Rectification.objects.filter(source=Rectification.Source.FIXTURE)
+        .exclude(status=S.VERIFIED)
+        .values_list("pk", "source_key", "opened_by_id")
+    }
+    wanted = {_fixture_key(f): f for f in fixtures if f.pk not in live and f.last_checked_by_id}
+    seen = set(
+        Rectification.objects.filter(source=Rectification.Source.FIXTURE, source_key__in=wanted).values_list(
+            "source_key", flat=True
+        )
+    )
+    opened = 0
+    for key, fixture in wanted.items():
+        if key in seen:
+            continue  # verified by the inspector while the board still shows the old check
+        finding = _("“七个一”阵地%(site)s的%(kind)s经%(d)s检查需整改") % {
+            "site": fixture.site.name,
+            "kind": fixture.get_kind_display(),
+            "d": timezone.localtime(fixture.last_checked_at).date().isoformat(),
+        }
+        try:
+            with transaction.atomic():
+                rect = Rectification.objects.create(
+                    branch=fixture.site.branch,
+                    source=Rectification.Source.FIXTURE,
+                    source_key=key,
+                    finding=finding,
+                    deadline=today + dt.timedelta(days=DEFAULT_DEADLINE_DAYS),
+                    opened_by=fixture.last_checked_by,
+                )
+                _event(rect, "open", fixture.last_checked_by, finding)
+        except IntegrityError:
+            continue  # another run opened it a moment ago
+        opened += 1
+    broken = {f.pk for f in fixtures}
+    closed = 0
+    now = timezone.now()
+    for fixture_pk, (pk, by_id) in live.items():
+        if fixture_pk is None or fixture_pk in broken:
+            continue
+        moved = Rectification.objects.filter(pk=pk, status__in=(S.OPEN, S.EXPLAINED, S.FIXED)).update(
+            status=S.VERIFIED, verified_at=now, fixed_at=Coalesce(F("fixed_at"), now)
+        )
+        if moved:
+            RectificationEvent.objects.create(
+                rectification_id=pk,
+                to_status=S.VERIFIED,
+                action="fixture_ok",
+                note=_("复查达标，自动销号"),
+                by_id=by_id,
+            )
+            closed += 1
+    return FixtureSync(opened=opened, closed=closed)
+
+
+def rectifications_daily(*, today: dt.date | None = None):
+    """The daily job: board fixtures first (an item opened today may already be overdue tomorrow), then overdue."""
+    fixtures = rectifications_sync_fixtures(today=today)
+    return fixtures, rectifications_flag_overdue(today=today)
+
+
 def point_entry_add(*, member, kind: str, points: int, reason: str, on: dt.date, by) -> PointEntry:
     """A secretary's entry in a member's pioneer ledger, with a reason."""
     _require(by, Cap.WRITE, member.branch)
@@ -259,7 +357,7 @@ def points_credit_attendance(*, month: dt.date, branches=None) -> int:
 
     One entry per member and month, keyed ``attendance:YYYY-MM``: a rerun (or a
     meeting logged late) replaces that month's entries, never adds to them.
-    Returns the number of entries written; 0 while meetings is not installed.
+    Returns the number of entries written.
     """
     from members.models import Member
 
@@ -268,8 +366,6 @@ def points_credit_attendance(*, month: dt.date, branches=None) -> int:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     records = sources.attendance_records(start, end, branches)
-    if records is None:
-        return 0
     key = f"attendance:{start:%Y-%m}"
     present = {pk: rec.present for pk, rec in records.items() if rec.present}
     home = dict(Member.objects.filter(pk__in=present).values_list("pk", "branch_id"))

@@ -3,7 +3,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from . import briefing, services
+from . import briefing, publishing, services
 
 
 @shared_task(name="assessment.tasks.briefing_compile_task", bind=True, acks_late=True, max_retries=3)
@@ -19,7 +19,9 @@ def briefings_compile_due() -> int:
 
 @shared_task(name="assessment.tasks.rectifications_flag_overdue")
 def rectifications_flag_overdue() -> int:
-    return services.rectifications_flag_overdue().open
+    """Daily: board fixtures that need fixing open (and, checked 达标 again, close) items; overdue items flagged."""
+    _fixtures, flags = services.rectifications_daily()
+    return flags.open
 
 
 @shared_task(name="assessment.tasks.points_credit_attendance")
@@ -28,3 +30,8 @@ def points_credit_attendance() -> int:
     today = timezone.localdate()
     last_month = today.replace(day=1) - dt.timedelta(days=1)
     return services.points_credit_attendance(month=last_month) + services.points_credit_attendance(month=today)
+
+
+@shared_task(name="assessment.tasks.pioneer_rankings_publish_due")
+def pioneer_rankings_publish_due() -> int:
+    return publishing.pioneer_rankings_publish_due()

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +16,9 @@ from accounts.scope import Cap, scope_for
 
 from . import briefing as briefing_service
 from . import scoring
+from .dashboard import town_glance
 from .forms import CatchUpForm, ExternalScoreForm
-from .models import Briefing, QuarterScore, Rectification
+from .models import Briefing, QuarterScore
 from .periods import QUARTER_PATTERN, last_full_quarter, quarter_label
 from .selectors import (
     briefings_visible_to,
@@ -27,7 +27,6 @@ from .selectors import (
     get_catch_up_plan_for_user,
     may_publish_briefing,
     quarter_scores_visible_to,
-    rectifications_visible_to,
     town_of,
     units_of,
 )
@@ -48,45 +47,11 @@ def _town(request):
 @require_safe
 @login_required
 def dashboard(request):
-    """The town office's home: the last full quarter at a glance."""
-    _town(request)
-    quarter = _quarter(request)
-    scores = quarter_scores_visible_to(request.user).filter(quarter=quarter)
-    summary = scores.aggregate(n=Count("pk"), mean=Avg("total"))
-    stars = dict(scores.values_list("stars").annotate(n=Count("pk")))
-    moved = scores.filter(previous_stars__isnull=False)
-    up = list(moved.filter(stars__gt=F("previous_stars")).order_by("rank")[:10])
-    down = list(moved.filter(stars__lt=F("previous_stars")).order_by("-rank")[:10])
-    parts = [p.get("compliance") for p in scores.values_list("parts", flat=True)]
-    known = [p for p in parts if p is not None]
-    rects = rectifications_visible_to(request.user)
-    open_counts = dict(
-        rects.exclude(status=Rectification.Status.VERIFIED).values_list("status").annotate(n=Count("pk"))
-    )
-    overdue = rects.filter(status__in=("open", "explained"), deadline__lt=timezone.localdate()).count()
-    chart = {
-        "stars": {"labels": [f"{n}星" for n in range(1, 6)], "values": [stars.get(n, 0) for n in range(1, 6)]},
-        "rect": {
-            "labels": [str(label) for value, label in Rectification.Status.choices if value != "verified"] + ["逾期"],
-            "values": [open_counts.get(v, 0) for v, _l in Rectification.Status.choices if v != "verified"] + [overdue],
-        },
-    }
-    return render(
-        request,
-        "assessment/dashboard.html",
-        {
-            "quarter": quarter,
-            "quarter_label": quarter_label(quarter),
-            "summary": summary,
-            "compliance": round(sum(known) / len(known), 1) if known else None,
-            "open_total": sum(open_counts.values()),
-            "overdue": overdue,
-            "up": up,
-            "down": down,
-            "chart": chart,
-            "briefing": briefings_visible_to(request.user).filter(quarter=quarter).first(),
-        },
-    )
+    """The town office's home: this quarter at a glance, and the stars of the latest scored quarter."""
+    town = _town(request)
+    q = (request.GET.get("quarter") or "").upper()
+    glance = town_glance(request.user, town, today=timezone.localdate(), scored_quarter=q or None)
+    return render(request, "assessment/dashboard.html", {"glance": glance, "chart": glance.chart})
 
 
 @require_safe

@@ -92,6 +92,7 @@ def seed_disclosure(ctx: SeedContext) -> None:
         _seed_fixtures(ctx, town, sites)
         _seed_dues(ctx, town)
         _seed_items(ctx, town, sites)
+        _seed_workflow(ctx, town, sites)
     root = ctx.state["root"]
     in_tree = {"branch__path__startswith": root.path}
     ctx.totals.update(
@@ -354,3 +355,39 @@ def _seed_items(ctx: SeedContext, town: Branch, sites: list[Site]) -> None:
     )
     ctx.made("items", len(pending))
     ctx.made("item_versions", len(versions))
+
+
+def _seed_workflow(ctx: SeedContext, town: Branch, sites: list[Site]) -> None:
+    """A few hand-written items still on their way, so the staff pages show 待审核 and 草稿 (once per site)."""
+    secretaries = {u.branch_id: u for u in User.objects.filter(role=Role.SECRETARY, branch__path__startswith=town.path)}
+    existing = set(
+        Item.objects.filter(branch__path__startswith=town.path, source__startswith="manual:demo-pending-").values_list(
+            "source", flat=True
+        )
+    )
+    year = str(ctx.today.year)
+    new = []
+    for site in sites[:8]:
+        for state, title, body in (
+            (Item.State.SUBMITTED, "学习贯彻党的二十届四中全会精神安排", "一、原原本本学。\n\n二、联系村情学。"),
+            (Item.State.DRAFT, "冬季消防安全检查情况", "全村共检查农户和经营场所，发现的隐患已当场整改。"),
+        ):
+            source = f"manual:demo-pending-{state}-{site.branch.code}"
+            if source in existing:
+                continue
+            new.append(
+                Item(
+                    branch=site.branch,
+                    category=Category.PARTY_DOCUMENTS if state == Item.State.SUBMITTED else Category.VILLAGE_AFFAIRS,
+                    period=year,
+                    source=source,
+                    audience=Audience.PUBLIC,
+                    title=title,
+                    payload={"body": body},
+                    state=state,
+                    author=secretaries.get(site.branch_id),
+                    submitted_at=timezone.now() if state == Item.State.SUBMITTED else None,
+                )
+            )
+    Item.objects.bulk_create(new)
+    ctx.made("items", len(new))

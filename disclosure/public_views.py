@@ -7,7 +7,6 @@ published (``disclosure.cache``).
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import printing
-from .cache import BOARD_TTL, board_key
+from .cache import board_key, board_page_get, board_page_set
 from .models import Category
 from .public_selectors import (
     area_for_code,
@@ -62,7 +61,7 @@ def branch(request, code: str):
 def board(request, slug: str):
     anonymous = not request.user.is_authenticated
     key = board_key(slug) if anonymous else None
-    if key is not None and (html := cache.get(key)) is not None:
+    if key is not None and (html := board_page_get(key)) is not None:
         return HttpResponse(html)
     site = site_for_slug(slug)
     response = render(
@@ -76,7 +75,7 @@ def board(request, slug: str):
         },
     )
     if key is not None:
-        cache.set(key, response.content, BOARD_TTL)
+        board_page_set(key, response.content)
     return response
 
 

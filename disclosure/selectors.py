@@ -206,3 +206,84 @@ def fixtures_needing_fixing(branches=None):
     if branches is not None:
         qs = qs.filter(site__branch__in=branches)
     return qs
+
+
+# ---------------------------------------------------------------- the staff pages
+
+
+def sites_with_counts(user):
+    """Sites in the user's read scope, each with how many fixtures need fixing and how many are unchecked."""
+    from django.db.models import Count, Q
+
+    from .models import Fixture
+
+    return (
+        sites_visible_to(user)
+        .select_related("branch", "branch__area")
+        .annotate(
+            needs_fixing=Count("fixtures", filter=Q(fixtures__status=Fixture.Status.NEEDS_FIXING)),
+            unchecked=Count("fixtures", filter=Q(fixtures__status=Fixture.Status.UNCHECKED)),
+        )
+        .order_by("branch__path")
+    )
+
+
+def get_fixture_for_user(user, pk, *, inspect=False):
+    from accounts.scope import Cap, get_object_for_user
+
+    from .models import Fixture
+
+    return get_object_for_user(
+        Fixture.objects.select_related("site__branch"),
+        user,
+        pk,
+        write=Cap.INSPECT if inspect else False,
+        via="site__branch__",
+    )
+
+
+def fixtures_visible_to(user):
+    from accounts.scope import scope_for
+
+    from .models import Fixture
+
+    return Fixture.objects.filter(scope_for(user).read_q("site__branch__"))
+
+
+def checks_visible_to(user):
+    from accounts.scope import scope_for
+
+    from .models import FixtureCheck
+
+    return FixtureCheck.objects.filter(scope_for(user).read_q("fixture__site__branch__"))
+
+
+def get_check_for_user(user, pk):
+    from accounts.scope import get_object_for_user
+
+    from .models import FixtureCheck
+
+    return get_object_for_user(
+        FixtureCheck.objects.select_related("fixture__site__branch", "checked_by"),
+        user,
+        pk,
+        via="fixture__site__branch__",
+    )
+
+
+def branches_writable_by(user):
+    from accounts.scope import scope_for
+
+    return Branch.objects.filter(scope_for(user).write_q(), is_active=True).order_by("path")
+
+
+def branches_readable_by(user):
+    from accounts.scope import scope_for
+
+    return Branch.objects.filter(scope_for(user).read_q(), is_active=True).order_by("path")
+
+
+def get_branch_for_user(user, pk, *, write=False):
+    from accounts.scope import get_object_for_user
+
+    return get_object_for_user(Branch.objects.filter(is_active=True), user, pk, write=write, via="")

@@ -115,6 +115,10 @@ def payload_check(payload: Any) -> None:
     if size > MAX_PAYLOAD_BYTES:
         raise ValidationError({"payload": _("公开内容过长（不超过 200 KB）")})
     for kind, text, where in _walk_strings(payload):
+        if "\x00" in text:  # PostgreSQL's JSON cannot store it
+            raise ValidationError(
+                {"payload": _("公开内容不能包含空字符（%(where)s）") % {"where": where.lstrip(".") or "内容"}}
+            )
         if kind == "key" and text.lower() in _PERSONAL_KEYS:
             raise ValidationError(
                 {"payload": _("公开内容不能包含个人信息字段（%(where)s）") % {"where": where.lstrip(".")}}
@@ -277,6 +281,11 @@ def item_revise(*, item: Item, title: str, payload: dict, audience: str, reason:
     _require(by, Cap.WRITE, item.branch)
     if item.latest_version_id is None:
         raise ValidationError(_("尚未发布的事项请直接修改草稿"))
+    if not item.is_manual:
+        # Its content comes from another module (the dues table, the meeting plan …): correct it there.
+        raise ValidationError(_("该事项由系统根据业务数据生成，请在原业务模块中更正"))
+    if item.state != Item.State.PUBLISHED and item.state != Item.State.DRAFT:
+        raise ValidationError(_("该更正已提交审核，请等待审核结果或由审核人退回后再修改"))
     if not reason.strip():
         raise ValidationError({"correction_reason": _("请写明更正原因")})
     payload_check(payload)

@@ -20,6 +20,7 @@ from .models import Fixture, FixtureCheck, Site
 
 PHOTO_MAX_SIDE = 1600
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000  # refuse a decompression bomb before decoding it
 
 
 @transaction.atomic
@@ -39,9 +40,12 @@ def _clean_photo(upload) -> ContentFile:
     if upload.size > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": _("照片不能超过 10 MB")})
     try:
+        upload.seek(0)
         image = Image.open(upload)
+        if image.width * image.height > PHOTO_MAX_PIXELS:
+            raise ValidationError({"photo": _("照片像素过大")})
         image.load()
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError({"photo": _("请上传 JPG 或 PNG 格式的照片")}) from None
     image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))

@@ -174,6 +174,9 @@ REDIS_URL = env("REDIS_URL", default="")
 # The address printed under each board's QR code and in its poster, e.g.
 # https://dangjian.example.gov.cn; empty: the host the request came in on.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+# How long a web process serves a cached public board from its own memory before asking the
+# shared cache whether it was published since (disclosure.cache): the most a reader waits for a publish.
+PUBLIC_BOARD_RECHECK_SECONDS = env.float("PUBLIC_BOARD_RECHECK_SECONDS", default=1.0)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -184,6 +187,8 @@ else:
 # needs no Redis and no worker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# The queue tasks go to and workers read (several test processes share one Redis: one each).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -211,7 +216,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.projects_flag_delays",
         "schedule": crontab(hour=6, minute=20),
     },
-    # Daily: overdue rectification items flagged (and closed once fixed).
+    # Daily: board fixtures needing fixing open rectification items (closed once checked 达标); overdue ones flagged.
     "assessment-rectifications-overdue": {
         "task": "assessment.tasks.rectifications_flag_overdue",
         "schedule": crontab(hour=1, minute=30),
@@ -221,10 +226,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.points_credit_attendance",
         "schedule": crontab(hour=2, minute=10),
     },
+    # The first week of January and July: each branch's pioneer-index ranking of the half year just ended
+    # goes on its board (the same ranking again makes no new version; a late entry becomes a correction).
+    "assessment-pioneer-rankings": {
+        "task": "assessment.tasks.pioneer_rankings_publish_due",
+        "schedule": crontab(hour=3, minute=30, day_of_month="1-7", month_of_year="1,7"),
+    },
     # The first week after a quarter ends: its briefing compiled for every town (a ready one is left alone).
     "assessment-briefings": {
         "task": "assessment.tasks.briefings_compile_due",
         "schedule": crontab(hour=3, minute=0, day_of_month="1-7", month_of_year="1,4,7,10"),
+    },
+    # Daily at 06:00 local time: open and close flags for overdue meetings, remind of periods ending in a week.
+    "meetings-flag-overdue": {
+        "task": "meetings.tasks.flag_overdue_meetings",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 
@@ -237,6 +253,13 @@ ROSTER_IMPORT_MAX_ATTEMPTS = env.int("ROSTER_IMPORT_MAX_ATTEMPTS", default=3)
 # Seconds each /healthz ping may take per step (connect, then answer) before the
 # dependency counts as down: a dead Redis makes /healthz a 503 well inside a second.
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.4)
+
+# 三会一课: a meeting record is locked this many days after it was held; flags look back this far.
+MEETINGS_LOCK_DAYS = env.int("MEETINGS_LOCK_DAYS", default=30)
+MEETINGS_OVERDUE_LOOKBACK_DAYS = env.int("MEETINGS_OVERDUE_LOOKBACK_DAYS", default=365)
+MEETINGS_REMIND_DAYS = 7
+MEETINGS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+MEETINGS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
     # Token first: a request with no credentials hears 401 with `WWW-Authenticate: Token`
@@ -275,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "MemberCategoryEnum": "members.models.Member.Category",
         "ProjectCategoryEnum": "projects.models.Category",
         "ProjectStatusEnum": "projects.models.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "AttendanceStatusEnum": "meetings.models.Attendance.Status",
         # A branch's "kind" and a transfer's "kind" (and its "status") are different sets.
         "TransferKindEnum": "members.models.MemberTransfer.Kind",
         "TransferStatusEnum": "members.models.MemberTransfer.Status",

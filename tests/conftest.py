@@ -31,6 +31,27 @@ def _uses_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://"))
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (``make test`` runs two processes) each process has its own test
+    database; it gets its own Redis database for the cache and its own Celery queue too,
+    so one process never reads or empties another's cache or runs another's task."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    from gaoqiao.celery import app
+
+    cache = settings.CACHES["default"]
+    if "redis" in cache["BACKEND"].lower():
+        base, _, db = cache["LOCATION"].rpartition("/")
+        # gw0 keeps REDIS_URL's database, gw1 the one below it, and so on.
+        cache["LOCATION"] = f"{base}/{(int(db or 0) - int(worker.removeprefix('gw'))) % 16}"
+    # This process sends to its own queue; the workers the tests start read it (they inherit the variable).
+    os.environ["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE = f"celery-{worker}"
+    app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+
+
 def pytest_collection_modifyitems(config, items):
     """Service-bound tests skip on a laptop without the service; in CI they must run."""
     if IN_CI:
@@ -156,6 +177,17 @@ def anonymous(db):
 @pytest.fixture
 def is_postgres(db) -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached boards, lockout counters): nothing carries over."""
+    from django.core.cache import cache
+
+    from disclosure.cache import board_cache_forget_local
+
+    cache.clear()
+    board_cache_forget_local()
 
 
 @pytest.fixture(autouse=True)

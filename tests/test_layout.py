@@ -74,6 +74,16 @@ def test_core_apps_import_no_feature_app_and_no_app_imports_gaoqiao():
     assert not wrong, "\n".join(wrong)
 
 
+def test_the_register_and_meetings_import_nothing_of_assessment():
+    """Assessment reads meetings and publishes into disclosure; neither reaches back into assessment."""
+    wrong = []
+    for rel, path in _project_modules():
+        if rel.split("/")[0] in {"disclosure", "meetings"}:
+            if "assessment" in _imported_top_packages(ast.parse(path.read_text(encoding="utf-8"))):
+                wrong.append(f"{rel} imports assessment")
+    assert not wrong, "\n".join(wrong)
+
+
 def _imported_modules(tree: ast.AST) -> set[str]:
     found = set()
     for node in ast.walk(tree):

@@ -1,17 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from disclosure.models import Site
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Boards are cached: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

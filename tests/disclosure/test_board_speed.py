@@ -67,3 +67,43 @@ def test_a_cached_board_costs_no_query_and_publishing_drops_it(anonymous, site_a
     # Another village's board is not thrown away by this publish.
     with django_assert_num_queries(0):
         assert anonymous.get("/public/gaoqiao-shequ/").content == other
+
+
+@pytest.mark.django_db
+def test_another_process_publishing_is_seen_within_the_recheck_interval(anonymous, site_a, monkeypatch, settings):
+    """A web process serves a cached board from its own memory and asks the shared cache for
+    the board's generation at most once per PUBLIC_BOARD_RECHECK_SECONDS."""
+    from disclosure import cache as board_cache
+
+    settings.PUBLIC_BOARD_RECHECK_SECONDS = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(board_cache, "_clock", lambda: clock[0])
+    assert "暂无发布内容" in anonymous.get("/public/gaofeng/").content.decode()
+    seen = dict(board_cache._generations)
+    # Another gunicorn worker publishes: the shared generation moves; this process's memo does not.
+    disclosure_publish(
+        branch=site_a.branch, category=Category.DUES, period="2026-01", source="t", payload={"body": "新内容"}
+    )
+    board_cache._generations.update(seen)
+    clock[0] += 0.5
+    with CaptureQueriesContext(connection) as ctx:
+        assert "暂无发布内容" in anonymous.get("/public/gaofeng/").content.decode()
+    assert len(ctx) == 0
+    clock[0] += 0.6  # past the interval: the new generation is read and the board rendered afresh
+    assert "2026年1月党费收缴" in anonymous.get("/public/gaofeng/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_emptied_shared_cache_never_brings_back_an_old_copy(anonymous, site_a, monkeypatch):
+    from disclosure import cache as board_cache
+
+    clock = [1000.0]
+    monkeypatch.setattr(board_cache, "_clock", lambda: clock[0])
+    anonymous.get("/public/gaofeng/")
+    old_key = board_cache.board_key("gaofeng")
+    cache.clear()  # Redis restarted: generations and pages gone; this process still holds its copy
+    site_a.name = "高峰村（新）"
+    site_a.save()
+    clock[0] += 5
+    assert board_cache.board_key("gaofeng") != old_key
+    assert "高峰村（新）" in anonymous.get("/public/gaofeng/").content.decode()

@@ -60,3 +60,32 @@ def test_the_admin_shows_versions_but_cannot_change_or_delete_them(town_admin, v
     assert town_admin.post(item_change, {"title": "改"}).status_code == 403
     assert town_admin.get(reverse("admin:disclosure_itemversion_add")).status_code == 403
     assert ItemVersion.objects.get(pk=version.pk).title == version.title
+
+
+@pytest.mark.django_db
+def test_the_staff_pages_and_the_api_cannot_alter_a_published_version(town_admin, secretary_a, branch_a, version):
+    """The workflow's doors: a page edit, an API PATCH or a correction of another module's item change nothing."""
+    import json
+
+    item_pk = version.item_id
+    secretary_a.post(
+        reverse("disclosure:item-edit", args=[item_pk]), {"title": "改", "body": "改", "period": "2026-01"}
+    )
+    secretary_a.post(
+        reverse("disclosure:item-revise", args=[item_pk]), {"title": "改", "body": "改", "correction_reason": "改"}
+    )
+    for client in (town_admin, secretary_a):
+        for method in ("put", "patch", "delete"):
+            response = getattr(client, method)(
+                reverse("api:disclosure-versions-detail", args=[version.pk]),
+                json.dumps({"payload": {"body": "改"}}),
+                content_type="application/json",
+            )
+            assert response.status_code == 405
+        client.patch(
+            reverse("api:disclosure-items-detail", args=[item_pk]),
+            json.dumps({"payload": {"body": "改"}}),
+            content_type="application/json",
+        )
+    assert ItemVersion.objects.get(pk=version.pk).payload == {"body": "已收缴"}
+    assert ItemVersion.objects.count() == 1

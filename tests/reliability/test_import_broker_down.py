@@ -6,6 +6,7 @@ import subprocess
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -46,7 +47,7 @@ def broker(url: str):
 
 
 def queue_length(server) -> int:
-    out = subprocess.run(["redis-cli", "-p", str(server.port), "LLEN", "celery"], capture_output=True, text=True)
+    out = subprocess.run(["redis-cli", "-p", str(server.port), "LLEN", django_settings.CELERY_TASK_DEFAULT_QUEUE], capture_output=True, text=True)
     return int(out.stdout.strip() or 0)
 
 
