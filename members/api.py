@@ -158,7 +158,7 @@ class FlagsSerializer(serializers.Serializer):
     lost_contact_since = serializers.DateField(required=False, allow_null=True, label="失联日期")
 
 
-class RejectSerializer(serializers.Serializer):
+class TransferRejectSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, label="退回原因")
 
 
@@ -318,12 +318,12 @@ class TransferViewSet(viewsets.ReadOnlyModelViewSet):
     def accept(self, request, pk=None):
         return self._act(request, "accept", lambda t: services.transfer_accept(transfer=t, by=request.user))
 
-    @extend_schema(summary="退回转接", request=RejectSerializer, responses=TransferOutSerializer)
+    @extend_schema(summary="退回转接", request=TransferRejectSerializer, responses=TransferOutSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._act(
             request, "reject", lambda t, note: services.transfer_reject(transfer=t, by=request.user, note=note),
-            body=RejectSerializer,
+            body=TransferRejectSerializer,
         )
 
     @extend_schema(summary="撤回转接（转出方）", request=None, responses=TransferOutSerializer)

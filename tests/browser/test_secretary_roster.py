@@ -133,3 +133,21 @@ def test_secretary_keeps_her_roster_on_a_phone(live_server, page, secretary_a_us
     assert (added.category, added.branch_id, added.party_group_id) == ("probationary", branch_a.pk, group_a.pk)
     assert "已添加预备党员" in page.inner_text("main")
     _check_phone_page(page)
+
+
+def test_the_menu_folds_on_a_phone_and_every_link_is_one_tap_away(live_server, page, secretary_a_user, branch_a):  # noqa: F811
+    secretary_a_user.set_password("Gq-phone-2018")
+    secretary_a_user.save()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "secretary_a")
+    page.fill("input[name=password]", "Gq-phone-2018")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/branches/{branch_a.pk}/")
+    links = page.locator(".site-nav ul a")
+    assert links.count() > 5 and not links.first.is_visible()  # folded
+    assert page.locator(".site-nav").bounding_box()["height"] < 50
+    page.click(".site-nav__toggle")
+    assert all(links.nth(i).is_visible() for i in range(links.count()))
+    _check_phone_page(page)
+    page.click(".site-nav ul >> text=修改密码")
+    page.wait_for_url("**/password**")
