@@ -42,6 +42,8 @@ class Cap(StrEnum):
     IMPORT = "import"  # bring a roster in from a spreadsheet
     MANAGE_LOGINS = "manage_logins"  # create, deactivate and unlock logins
     OVERVIEW = "overview"  # town-wide reports: expiring terms, compliance matrix, briefings
+    AMEND = "amend"  # amend records once locked (meeting minutes 30 days after the meeting), earlier text kept
+    POLICY = "policy"  # change the town's rules kept as data (meeting types and how often they are due)
 
 
 # Where a capability reaches: the user's town subtree, their area's units, their
@@ -58,6 +60,8 @@ ROLE_CAPABILITIES: dict[str, dict[Cap, str]] = {
         Cap.IMPORT: TOWN,
         Cap.MANAGE_LOGINS: TOWN,
         Cap.OVERVIEW: TOWN,
+        Cap.AMEND: TOWN,
+        Cap.POLICY: TOWN,
     },
     Role.TOWN_STAFF: {Cap.READ: TOWN, Cap.INSPECT: TOWN, Cap.PERSONAL_DATA: TOWN, Cap.OVERVIEW: TOWN},
     Role.AREA_HEAD: {Cap.READ: AREA, Cap.INSPECT: AREA, Cap.APPROVE: AREA},

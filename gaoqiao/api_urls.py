@@ -6,6 +6,7 @@ from accounts.tokens import obtain_token
 from assessment.api import register as register_assessment
 from branches.api import register as register_branches
 from disclosure.api import register as register_disclosure
+from meetings.api import register as register_meetings
 from members.api import register as register_members
 from notices.api import register as register_notices
 from projects.api import register as register_projects
@@ -19,6 +20,7 @@ register_notices(router)
 register_assessment(router)
 register_projects(router)
 register_disclosure(router)
+register_meetings(router)
 
 # Every resource is keyed by an integer: a path with anything else in its place matches
 # no route (a JSON 404) instead of reaching a view that would choke on it.

@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.briefings_compile_due",
         "schedule": crontab(hour=3, minute=0, day_of_month="1-7", month_of_year="1,4,7,10"),
     },
+    # Daily at 06:00 local time: open and close flags for overdue meetings, remind of periods ending in a week.
+    "meetings-flag-overdue": {
+        "task": "meetings.tasks.flag_overdue_meetings",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # Roster import jobs: a running job bumps its heartbeat every HEARTBEAT seconds; one
@@ -246,6 +251,13 @@ ROSTER_IMPORT_MAX_ATTEMPTS = env.int("ROSTER_IMPORT_MAX_ATTEMPTS", default=3)
 # Seconds each /healthz ping may take per step (connect, then answer) before the
 # dependency counts as down: a dead Redis makes /healthz a 503 well inside a second.
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.4)
+
+# 三会一课: a meeting record is locked this many days after it was held; flags look back this far.
+MEETINGS_LOCK_DAYS = env.int("MEETINGS_LOCK_DAYS", default=30)
+MEETINGS_OVERDUE_LOOKBACK_DAYS = env.int("MEETINGS_OVERDUE_LOOKBACK_DAYS", default=365)
+MEETINGS_REMIND_DAYS = 7
+MEETINGS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+MEETINGS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
     # Token first: a request with no credentials hears 401 with `WWW-Authenticate: Token`
@@ -279,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "MemberCategoryEnum": "members.models.Member.Category",
         "ProjectCategoryEnum": "projects.models.Category",
         "ProjectStatusEnum": "projects.models.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "AttendanceStatusEnum": "meetings.models.Attendance.Status",
     },
     # Browsers use the session; the contract documents the token, the door for API clients.
     "AUTHENTICATION_WHITELIST": ["accounts.authentication.ExpiringTokenAuthentication"],

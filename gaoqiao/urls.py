@@ -22,6 +22,7 @@ urlpatterns = [
     path("branches/", include("members.branch_urls")),
     path("members/", include("members.urls")),
     path("notices/", include("notices.urls")),
+    path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
     path("assessment/", include("assessment.urls")),
     path("disclosure/", include("disclosure.urls")),

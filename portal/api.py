@@ -162,6 +162,22 @@ class StrictFilterSet(django_filters.FilterSet):
         return form.is_valid()
 
 
+class RefusesReadOnlyInput:
+    """Serializer mixin: a body that names a read-only field is refused with a 400 naming it, not ignored.
+
+    The contract marks those fields readOnly, so a client sending one has misread it. A form or
+    multipart body cannot carry a value's type either, so this is what still refuses such a body
+    that breaks the contract.
+    """
+
+    def to_internal_value(self, data):
+        sent = set(data.keys()) if hasattr(data, "keys") else set()
+        named = sorted(name for name, field in self.fields.items() if field.read_only and name in sent)
+        if named:
+            raise serializers.ValidationError({name: [_("该字段只读，不能提交")] for name in named})
+        return super().to_internal_value(data)
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},

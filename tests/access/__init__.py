@@ -70,5 +70,8 @@ def extra_targets(request, world: dict) -> dict:
     found = {}
     for module in _modules():
         if hasattr(module, "targets"):
-            found.update(module.targets(request, world))
+            made = module.targets(request, world)
+            clash = sorted(set(made) & (set(found) | set(world)))
+            assert not clash, f"{module.__name__} names targets another module names too: {clash}"
+            found.update(made)
     return found

@@ -1,0 +1,241 @@
+"""Held, due or overdue: every branch × rule × period, judged from the meetings logged.
+
+The engine reads in a fixed number of queries whatever the number of branches
+(rules, branches, party groups, the meetings in the window, the last meeting
+before it) and judges in Python, so the daily overdue pass over a district and
+the compliance matrix cost the same five queries.
+
+Judging:
+* a rule applies to a branch by its kind and unit; a per-party-group rule to
+  each party group of such a branch;
+* a period is judged by the rule in force on its first day (a rule changed
+  mid-year leaves earlier periods as they were);
+* a branch founded after a period began, or dissolved before it ended, owes
+  nothing for that period;
+* a sitting counts once for every type it was logged as, in the branch (and,
+  for per-group rules, the party group) where it was held;
+* a period that has ended with fewer meetings than the rule asks is overdue;
+  one still running is due; one that has enough is held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Max, QuerySet
+from django.utils.translation import gettext as _
+
+from branches.models import Branch, PartyGroup
+
+from .models import Meeting, MeetingRule
+from .periods import Period, periods_between
+
+HELD, DUE, OVERDUE = "held", "due", "overdue"
+STATUS_LABELS = {HELD: "已召开", DUE: "待召开", OVERDUE: "逾期未召开"}
+
+# How far back "the last meeting that counted" is looked for before the window.
+LAST_MEETING_LOOKBACK_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class BranchInfo:
+    id: int
+    name: str
+    kind: str
+    unit: str
+    area_id: int | None
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+
+    def owes(self, period: Period) -> bool:
+        """A branch owes a period only if it existed for the whole of it."""
+        if self.founded_on and self.founded_on > period.start:
+            return False
+        return not (self.dissolved_on and self.dissolved_on < period.end)
+
+
+@dataclass
+class ComplianceCell:
+    """One branch (or party group), one rule, one period."""
+
+    branch_id: int
+    branch_name: str
+    area_id: int | None
+    rule_id: int
+    meeting_type_id: int
+    meeting_type: str
+    party_group_id: int | None
+    party_group_name: str
+    period: Period
+    required: int
+    held: int
+    status: str
+    last_meeting_id: int | None = None
+    last_meeting_on: dt.date | None = None
+
+    @property
+    def subject(self) -> str:
+        """The flag subject: the rule, and the party group for per-group rules."""
+        base = f"rule:{self.rule_id}"
+        return f"{base}:group:{self.party_group_id}" if self.party_group_id else base
+
+    @property
+    def who(self) -> str:
+        return f"{self.branch_name}{self.party_group_name}" if self.party_group_name else self.branch_name
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def reason(self) -> str:
+        """Which rule, which period, the last meeting that counted — in words."""
+        text = _("%(who)s %(period)s 应召开%(type)s %(required)d 次，已召开 %(held)d 次") % {
+            "who": self.who,
+            "period": self.period.label,
+            "type": self.meeting_type,
+            "required": self.required,
+            "held": self.held,
+        }
+        if self.last_meeting_on:
+            text += _("；最近一次：%(day)s") % {"day": self.last_meeting_on.isoformat()}
+        else:
+            text += _("；近期没有召开记录")
+        return text
+
+
+def _branch_infos(branches: QuerySet[Branch] | Iterable[Branch]) -> list[BranchInfo]:
+    if isinstance(branches, QuerySet):
+        rows = branches.order_by("path").values_list(
+            "pk", "name", "kind", "unit", "area_id", "founded_on", "dissolved_on"
+        )
+        return [BranchInfo(*row) for row in rows]
+    return [BranchInfo(b.pk, b.name, b.kind, b.unit, b.area_id, b.founded_on, b.dissolved_on) for b in branches]
+
+
+def judge(
+    *,
+    branches: QuerySet[Branch] | Iterable[Branch],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+    rules: Iterable[MeetingRule] | None = None,
+) -> list[ComplianceCell]:
+    """Every (branch or group, rule, period) overlapping [start, end] that had begun by ``as_of``."""
+    infos = _branch_infos(branches)
+    if not infos:
+        return []
+    rules = list(rules if rules is not None else MeetingRule.objects.select_related("meeting_type"))
+    branch_ids = [b.id for b in infos]
+
+    # Periods per rule, and the whole window they span.
+    rule_periods: dict[int, list[Period]] = {}
+    for rule in rules:
+        found = [p for p in periods_between(rule.period, start, end) if rule.judges(p) and p.start <= as_of]
+        if found:
+            rule_periods[rule.pk] = found
+    rules = [r for r in rules if r.pk in rule_periods]
+    if not rules:
+        return []
+    window_start = min(p.start for ps in rule_periods.values() for p in ps)
+    window_end = min(max(p.end for ps in rule_periods.values() for p in ps), as_of)
+
+    groups: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if any(r.per_party_group for r in rules):
+        for pk, branch_id, name in (
+            PartyGroup.objects.filter(branch_id__in=branch_ids)
+            .order_by("name", "pk")
+            .values_list("pk", "branch_id", "name")
+        ):
+            groups[branch_id].append((pk, name))
+
+    # (branch, group or None, type) -> [(held_on, meeting id)], sorted by date.
+    type_ids = {r.meeting_type_id for r in rules}
+    held: dict[tuple, list[tuple[dt.date, int]]] = defaultdict(list)
+    links = (
+        Meeting.types.through.objects.filter(
+            meeting__branch_id__in=branch_ids,
+            meetingtype_id__in=type_ids,
+            meeting__held_on__gte=window_start,
+            meeting__held_on__lte=window_end,
+        )
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .values_list(
+            "meeting__branch_id", "meeting__party_group_id", "meetingtype_id", "meeting__held_on", "meeting_id"
+        )
+    )
+    for branch_id, group_id, type_id, held_on, meeting_id in links.order_by():
+        held[(branch_id, None, type_id)].append((held_on, meeting_id))
+        if group_id:
+            held[(branch_id, group_id, type_id)].append((held_on, meeting_id))
+    for dates in held.values():
+        dates.sort()
+
+    # The last meeting before the window, for "last held on …" in a reason.
+    before: dict[tuple, dt.date] = {}
+    earlier = (
+        Meeting.types.through.objects.filter(
+            meeting__branch_id__in=branch_ids,
+            meetingtype_id__in=type_ids,
+            meeting__held_on__lt=window_start,
+            meeting__held_on__gte=window_start - dt.timedelta(days=LAST_MEETING_LOOKBACK_DAYS),
+        )
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .values_list("meeting__branch_id", "meeting__party_group_id", "meetingtype_id")
+        .annotate(last=Max("meeting__held_on"))
+        .order_by()
+    )
+    for branch_id, group_id, type_id, last in earlier:
+        key = (branch_id, None, type_id)
+        before[key] = max(before.get(key, last), last)
+        if group_id:
+            before[(branch_id, group_id, type_id)] = last
+
+    cells: list[ComplianceCell] = []
+    for info in infos:
+        for rule in rules:
+            if not rule.applies_to(info.kind, info.unit):
+                continue
+            units = groups.get(info.id, []) if rule.per_party_group else [(None, "")]
+            for group_id, group_name in units:
+                dates = held.get((info.id, group_id, rule.meeting_type_id), [])
+                for period in rule_periods[rule.pk]:
+                    if not info.owes(period):
+                        continue
+                    cells.append(_cell(info, rule, group_id, group_name, period, dates, before, as_of))
+    return cells
+
+
+def _cell(info, rule, group_id, group_name, period, dates, before, as_of) -> ComplianceCell:
+    in_period = [d for d in dates if period.start <= d[0] <= period.end]
+    count = len(in_period)
+    if count >= rule.count:
+        status = HELD
+    elif period.end < as_of:
+        status = OVERDUE
+    else:
+        status = DUE
+    if in_period:
+        last_on, last_id = in_period[-1]
+    else:
+        earlier = [d for d in dates if d[0] < period.start]
+        last_on, last_id = earlier[-1] if earlier else (before.get((info.id, group_id, rule.meeting_type_id)), None)
+    return ComplianceCell(
+        branch_id=info.id,
+        branch_name=info.name,
+        area_id=info.area_id,
+        rule_id=rule.pk,
+        meeting_type_id=rule.meeting_type_id,
+        meeting_type=rule.meeting_type.name,
+        party_group_id=group_id,
+        party_group_name=group_name,
+        period=period,
+        required=rule.count,
+        held=count,
+        status=status,
+        last_meeting_id=last_id,
+        last_meeting_on=last_on,
+    )

@@ -1,0 +1,259 @@
+"""Compliance matrix, a branch's calendar, attendance reports, a member's own record, the yearly plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.scope import Cap, scope_for
+from branches.models import Area, Branch
+from branches.selectors import areas_visible_to, branches_visible_to, get_branch_for_user
+from members.models import Member
+
+from . import services
+from .compliance import OVERDUE, STATUS_LABELS, judge
+from .matrix import compliance_matrix, matrix_xlsx
+from .models import Attendance, Meeting, PlanItem
+from .plan import plan_publish
+from .selectors import absent_streaks, attendance_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+def _matrix_args(request):
+    scope = scope_for(request.user)
+    if not (scope.has(Cap.OVERVIEW) or scope.has(Cap.INSPECT)):
+        raise PermissionDenied
+    branches = branches_visible_to(request.user)
+    area = None
+    if request.GET.get("area"):
+        area = Area.objects.filter(pk__in=areas_visible_to(request.user).values("pk"), pk=request.GET["area"]).first()
+        if area is None:
+            raise Http404
+        branches = branches.filter(area=area)
+    area_names = dict(areas_visible_to(request.user).values_list("pk", "name"))
+    return branches, area, area_names
+
+
+@require_safe
+@login_required
+def compliance(request):
+    branches, area, area_names = _matrix_args(request)
+    year = _year(request)
+    matrix = compliance_matrix(branches=branches, year=year, as_of=timezone.localdate(), area_names=area_names)
+    prefix = reverse("meetings:branch", args=[0])[:-2]
+    rows = [row.html(f"{prefix}{row.branch_id}/?year={year}") for row in matrix.rows]
+    return render(
+        request,
+        "meetings/compliance.html",
+        {
+            "matrix": matrix,
+            "rows": rows,
+            "year": year,
+            "area": area,
+            "areas": sorted(area_names.items(), key=lambda a: a[1]),
+            "months": range(1, 13),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def compliance_xlsx(request):
+    branches, area, area_names = _matrix_args(request)
+    year = _year(request)
+    matrix = compliance_matrix(branches=branches, year=year, as_of=timezone.localdate(), area_names=area_names)
+    response = HttpResponse(matrix_xlsx(matrix, area_names), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="compliance-{year}.xlsx"'
+    return response
+
+
+@require_safe
+@login_required
+def branch_calendar(request, pk: int):
+    """A branch's year: every rule's periods as held / due / overdue, the meetings, the members to follow up."""
+    branch = get_branch_for_user(request.user, pk=pk)
+    year = _year(request)
+    today = timezone.localdate()
+    cells = judge(branches=[branch], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=today)
+    lines: dict[tuple, list] = defaultdict(list)
+    for cell in cells:
+        lines[(cell.meeting_type, cell.party_group_name)].append(cell)
+    meetings = (
+        Meeting.objects.filter(branch=branch, held_on__year=year).prefetch_related("types").order_by("-held_on", "-pk")
+    )
+    scope = scope_for(request.user)
+    streaks = []
+    if scope.covers(Cap.WRITE, branch) or scope.covers(Cap.INSPECT, branch) or scope.has(Cap.OVERVIEW):
+        found = absent_streaks(branch=branch)
+        names = dict(Member.objects.filter(pk__in=[m for m, _n in found]).values_list("pk", "name"))
+        streaks = [(names.get(m, ""), n, m) for m, n in found]
+    return render(
+        request,
+        "meetings/branch.html",
+        {
+            "branch": branch,
+            "year": year,
+            "lines": sorted(lines.items(), key=lambda kv: (kv[1][0].period.kind != "month", kv[0])),
+            "meetings": meetings,
+            "streaks": streaks,
+            "overdue": [c for c in cells if c.status == OVERDUE],
+            "can_log": scope.covers(Cap.WRITE, branch),
+            "labels": STATUS_LABELS,
+        },
+    )
+
+
+def _attendance_rows(branch: Branch, year: int):
+    stats = attendance_for(branches=[branch], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    names = dict(Member.objects.filter(pk__in=stats).values_list("pk", "name"))
+    rows = sorted(stats.values(), key=lambda s: names.get(s.member_id, ""))
+    return [(names.get(s.member_id, ""), s) for s in rows]
+
+
+@require_safe
+@login_required
+def attendance_report(request, pk: int):
+    branch = get_branch_for_user(request.user, pk=pk)
+    year = _year(request)
+    rows = _attendance_rows(branch, year)
+    totals = {
+        "expected": sum(s.expected for _n, s in rows),
+        "present": sum(s.present for _n, s in rows),
+        "leave": sum(s.leave for _n, s in rows),
+        "absent": sum(s.absent for _n, s in rows),
+    }
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "branch": branch,
+            "year": year,
+            "rows": rows,
+            "totals": totals,
+            "reasons": Attendance.Reason.choices,
+            "held": Meeting.objects.filter(branch=branch, held_on__year=year).exclude(status="draft").count(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def attendance_xlsx(request, pk: int):
+    from openpyxl import Workbook
+
+    branch = get_branch_for_user(request.user, pk=pk)
+    year = _year(request)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年出勤"
+    reasons = Attendance.Reason.choices
+    ws.append(
+        ["姓名", "应到次数", "出席", *[f"请假·{label}" for _v, label in reasons], "请假合计", "无故缺席", "出勤率"]
+    )
+    for name, s in _attendance_rows(branch, year):
+        ws.append(
+            [
+                name,
+                s.expected,
+                s.present,
+                *[s.leave_by_reason.get(v, 0) for v, _l in reasons],
+                s.leave,
+                s.absent,
+                f"{s.rate:.0%}" if s.rate is not None else "",
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="attendance-{branch.code}-{year}.xlsx"'
+    return response
+
+
+@require_safe
+@login_required
+def mine(request):
+    """A member's own meeting record (the member login; anyone with a member record)."""
+    scope = scope_for(request.user)
+    if not scope.own_member_id:
+        raise Http404
+    year = _year(request)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    stats = attendance_for(members=[scope.own_member_id], start=start, end=end).get(scope.own_member_id)
+    records = (
+        Attendance.objects.filter(member_id=scope.own_member_id, meeting__held_on__range=(start, end))
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .select_related("meeting")
+        .prefetch_related("meeting__types")
+        .order_by("-meeting__held_on")
+    )
+    return render(request, "meetings/mine.html", {"year": year, "stats": stats, "records": records})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan(request, pk: int):
+    """The branch's 主题党日 plan for a year: a month per row, published to the board through the register."""
+    branch = get_branch_for_user(request.user, pk=pk)
+    year = _year(request)
+    can_write = scope_for(request.user).covers(Cap.WRITE, branch)
+    items = {i.month: i for i in PlanItem.objects.filter(branch=branch, year=year)}
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        for month in range(1, 13):
+            topic = request.POST.get(f"topic_{month}", "").strip()
+            raw_day = request.POST.get(f"planned_on_{month}", "").strip()
+            if not topic:
+                continue
+            try:
+                day = dt.date.fromisoformat(raw_day) if raw_day else None
+                items[month] = services.plan_item_set(
+                    branch=branch, year=year, month=month, topic=topic, planned_on=day
+                )
+            except ValueError:
+                errors[month] = _("日期格式应为 YYYY-MM-DD")
+            except ValidationError as exc:
+                errors[month] = "；".join(exc.messages)
+        if not errors:
+            messages.success(request, _("主题党日计划已保存"))
+            return redirect(f"{reverse('meetings:plan', args=[branch.pk])}?year={year}")
+    months = [(m, items.get(m), errors.get(m)) for m in range(1, 13)]
+    return render(
+        request, "meetings/plan.html", {"branch": branch, "year": year, "months": months, "can_write": can_write}
+    )
+
+
+@require_POST
+@login_required
+def plan_publish_view(request, pk: int):
+    branch = get_branch_for_user(request.user, pk=pk, write=True)
+    year = _year(request)
+    try:
+        plan_publish(branch=branch, year=year, by=request.user)
+        messages.success(request, _("%(year)d年主题党日计划已在党务公开栏发布") % {"year": year})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(f"{reverse('meetings:plan', args=[branch.pk])}?year={year}")

@@ -1,0 +1,214 @@
+"""Scoped reads of meetings, and the two selectors other apps build on.
+
+``compliance_for`` (held / due / overdue per branch, rule and period) and
+``attendance_for`` (per member: expected, present, on leave by reason, absent)
+are the public contract: projects (the secretary's yearly report) and
+assessment (scores) read meetings only through them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.scope import Cap, get_object_for_user, scope_for
+from branches.models import Branch
+
+from .compliance import DUE, HELD, OVERDUE, ComplianceCell, judge
+from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
+from .tally import tally
+
+__all__ = [
+    "DUE",
+    "HELD",
+    "OVERDUE",
+    "ComplianceCell",
+    "ComplianceSummary",
+    "MemberAttendance",
+    "absent_streaks",
+    "attendance_for",
+    "compliance_for",
+    "compliance_summary_for",
+    "get_meeting_for_user",
+    "meetings_visible_to",
+]
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(scope_for(user).read_q("branch__"))
+        .select_related("branch", "party_group")
+        .prefetch_related(Prefetch("types", queryset=MeetingType.objects.order_by("order")))
+    )
+
+
+def meetings_of_member(member_id: int) -> QuerySet[Meeting]:
+    """The meetings a member was expected at (their own record)."""
+    return Meeting.objects.filter(attendance__member_id=member_id)
+
+
+def get_meeting_for_user(user, pk, *, write: bool | Cap = False) -> Meeting:
+    """The meeting if the user may read it (404 otherwise), and write it with ``write`` (403 otherwise)."""
+    return get_object_for_user(
+        Meeting.objects.select_related("branch", "party_group", "created_by").prefetch_related("types"),
+        user,
+        pk,
+        write=write,
+    )
+
+
+def plan_items_visible_to(user) -> QuerySet[PlanItem]:
+    return PlanItem.objects.filter(scope_for(user).read_q("branch__")).select_related("branch")
+
+
+def rules_in_force(on: dt.date | None = None) -> QuerySet[MeetingRule]:
+    return MeetingRule.objects.in_force(on or timezone.localdate()).select_related("meeting_type")
+
+
+def compliance_for(
+    *,
+    branches: QuerySet[Branch] | Iterable[Branch],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date | None = None,
+) -> list[ComplianceCell]:
+    """Held, due or overdue for every branch (and party group), rule and period overlapping [start, end].
+
+    Periods that begin after ``as_of`` (default today) are left out. Each
+    :class:`~meetings.compliance.ComplianceCell` carries ``status``
+    (``HELD``/``DUE``/``OVERDUE``), ``required`` and ``held`` counts, the
+    period (``.period.key`` like "2026-03", "2026Q1", "2026H1", "2026"), the
+    rule and meeting type, and ``last_meeting_id``/``last_meeting_on``: the
+    last meeting that counted (in the period when held; before it otherwise).
+    ``.reason`` says all of it in words. Five queries whatever the number of
+    branches. The caller scopes ``branches`` (e.g. ``branches_visible_to(user)``).
+    """
+    return judge(branches=branches, start=start, end=end, as_of=as_of or timezone.localdate())
+
+
+@dataclass
+class ComplianceSummary:
+    """One branch's periods in a span: held on time or overdue (periods still running left out)."""
+
+    branch_id: int
+    held: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        judged = self.held + self.overdue
+        return round(100 * self.held / judged, 1) if judged else None
+
+
+def compliance_summary_for(
+    *,
+    branches: QuerySet[Branch] | Iterable[Branch],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date | None = None,
+) -> dict[int, ComplianceSummary]:
+    """Per branch id, how many of its ended periods were held and how many are overdue (and ``percent`` held).
+
+    A branch with no rule that applies to it is absent. Counted by the database
+    (:mod:`meetings.tally`, the compliance matrix's engine): four queries whatever the number of branches.
+    """
+    found: dict[int, ComplianceSummary] = {}
+    counted = tally(branches=branches, start=start, end=end, as_of=as_of or timezone.localdate())
+    for verdict in counted.verdicts():
+        summary = found.setdefault(verdict.branch.id, ComplianceSummary(verdict.branch.id))
+        if verdict.status == HELD:
+            summary.held += 1
+        elif verdict.status == OVERDUE:
+            summary.overdue += 1
+    return found
+
+
+@dataclass
+class MemberAttendance:
+    """A member's record at the meetings they were expected at, in one span."""
+
+    member_id: int
+    expected: int = 0
+    present: int = 0
+    leave: int = 0
+    absent: int = 0
+    leave_by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float | None:
+        """Attended out of expected, leave not held against (justified absences counted apart)."""
+        owed = self.expected - self.leave
+        return round(self.present / owed, 4) if owed else None
+
+
+def attendance_for(
+    *,
+    start: dt.date,
+    end: dt.date,
+    members: Iterable[int] | QuerySet | None = None,
+    branches: QuerySet[Branch] | Iterable[Branch] | None = None,
+) -> dict[int, MemberAttendance]:
+    """Per member id: expected, present, on leave (by reason) and absent, at meetings held in [start, end].
+
+    Give ``members`` (ids or a queryset) or ``branches`` (the meetings of those
+    branches). One query. Only submitted or confirmed meetings count.
+    """
+    qs = Attendance.objects.filter(meeting__held_on__gte=start, meeting__held_on__lte=end).exclude(
+        meeting__status=Meeting.Status.DRAFT
+    )
+    if members is not None:
+        qs = qs.filter(member_id__in=members)
+    if branches is not None:
+        qs = qs.filter(meeting__branch__in=branches)
+    reasons = [r.value for r in Attendance.Reason]
+    rows = (
+        qs.values("member_id")
+        .annotate(
+            expected=Count("pk"),
+            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+            absent=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+            **{f"r_{r}": Count("pk", filter=Q(status=Attendance.Status.LEAVE, reason=r)) for r in reasons},
+        )
+        .order_by()
+    )
+    found: dict[int, MemberAttendance] = {}
+    for row in rows:
+        by_reason = {r: row[f"r_{r}"] for r in reasons if row[f"r_{r}"]}
+        found[row["member_id"]] = MemberAttendance(
+            member_id=row["member_id"],
+            expected=row["expected"],
+            present=row["present"],
+            leave=sum(by_reason.values()),
+            absent=row["absent"],
+            leave_by_reason=by_reason,
+        )
+    return found
+
+
+def absent_streaks(*, branch: Branch, at_least: int = 3, until: dt.date | None = None) -> list[tuple[int, int]]:
+    """Members of ``branch`` whose latest ``at_least`` or more meetings were all absences without leave.
+
+    Returns (member id, streak length), longest first. One query.
+    """
+    until = until or timezone.localdate()
+    rows = (
+        Attendance.objects.filter(member__branch=branch, meeting__held_on__lte=until)
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .order_by("member_id", "-meeting__held_on", "-meeting_id")
+        .values_list("member_id", "status")
+    )
+    streaks: dict[int, int] = {}
+    broken: set[int] = set()
+    for member_id, status in rows.iterator(chunk_size=5000):
+        if member_id in broken:
+            continue
+        if status == Attendance.Status.ABSENT:
+            streaks[member_id] = streaks.get(member_id, 0) + 1
+        else:
+            broken.add(member_id)
+    found = [(m, n) for m, n in streaks.items() if n >= at_least]
+    return sorted(found, key=lambda item: (-item[1], item[0]))

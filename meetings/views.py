@@ -1,0 +1,298 @@
+"""The meeting log, phone first: log, read, edit, submit, confirm, decisions, photos and attachments."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.scope import Cap, scope_for
+from branches.models import Branch
+from branches.selectors import branches_where, get_branch_for_user
+from members.models import Member
+
+from . import services, uploads
+from .forms import MARK_CHOICES, MeetingForm, meeting_initial
+from .models import Attendance, Meeting, MeetingAttachment, MeetingPhoto
+from .selectors import get_meeting_for_user, meetings_visible_to
+
+PAGE_SIZE = 30
+
+
+def _form_errors(form: MeetingForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_safe
+@login_required
+def meeting_list(request):
+    scope = scope_for(request.user)
+    if not scope.has(Cap.READ):
+        return redirect("meetings:mine")
+    qs = meetings_visible_to(request.user).order_by("-held_on", "-pk")
+    branch = None
+    if request.GET.get("branch"):
+        branch = get_branch_for_user(request.user, pk=request.GET["branch"])
+        qs = qs.filter(branch=branch)
+    elif scope.home_branch_id:
+        branch = Branch.objects.get(pk=scope.home_branch_id)
+        qs = qs.filter(branch__path__startswith=branch.path)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_log = branches_where(request.user, Cap.WRITE).exists()
+    return render(request, "meetings/list.html", {"page": page, "branch": branch, "can_log": can_log})
+
+
+def _branch_for_logging(request) -> Branch:
+    scope = scope_for(request.user)
+    pk = request.GET.get("branch") or scope.home_branch_id
+    if pk is None:
+        first = branches_where(request.user, Cap.WRITE).filter(kind=Branch.Kind.BRANCH).order_by("path").first()
+        if first is None:
+            raise PermissionDenied
+        pk = first.pk
+    return get_branch_for_user(request.user, pk=pk, write=True)
+
+
+def _roster_rows(roster, marks=None) -> list[dict]:
+    marks = marks or {}
+    return [
+        {"member": m, "field": f"att_{m.pk}", "value": marks.get(m.pk, "present")}
+        for m in roster.order_by("party_group__name", "name", "pk").select_related("party_group")
+    ]
+
+
+def _url_token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.GET.get("token", ""))
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_create(request):
+    """Log a meeting. The form's submission key lives in its address (``?token=``), not only in the page:
+    Back after a submit, a reload or a retried post all reach the same key, so they show the meeting
+    already saved instead of making a second one (the key is unique on the meeting)."""
+    branch = _branch_for_logging(request)
+    token = _url_token(request)
+    if request.method == "GET":
+        done = Meeting.objects.filter(idempotency_key=token).first() if token else None
+        if done is not None and done.branch_id == branch.pk:
+            messages.info(request, _("这次会议已经保存过了，没有重复记录"))
+            return redirect(f"{done.get_absolute_url()}?saved={done.idempotency_key}")
+        if token is None or done is not None:
+            query = request.GET.copy()
+            query["token"] = str(uuid.uuid4())
+            return redirect(f"{request.path}?{query.urlencode()}")
+    roster = services.roster_for(branch=branch)
+    form = MeetingForm(request.POST or None, branch=branch, roster=roster, initial={"idempotency_key": token})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                meeting, created = services.meeting_create(
+                    branch=branch,
+                    by=request.user,
+                    types=list(data["types"]),
+                    party_group=data["party_group"],
+                    held_on=data["held_on"],
+                    starts_at=data["starts_at"],
+                    place=data["place"],
+                    topic=data["topic"],
+                    host=data["host"],
+                    recorder=data["recorder"],
+                    lecturer=data["lecturer"],
+                    guests=data["guests"],
+                    minutes=data["minutes"],
+                    marks=form.marks(),
+                    status=Meeting.Status.DRAFT if request.POST.get("action") == "draft" else Meeting.Status.SUBMITTED,
+                    # The draft kept on the phone carries the key it was first given; else the address's.
+                    idempotency_key=data["idempotency_key"] or token,
+                )
+                if created:
+                    for upload in request.FILES.getlist("photos"):
+                        uploads.meeting_add_photo(meeting=meeting, upload=upload)
+                    for upload in request.FILES.getlist("attachments"):
+                        uploads.meeting_add_attachment(meeting=meeting, upload=upload)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if created:
+                messages.success(request, _("会议记录已保存"))
+            else:
+                messages.info(request, _("这次会议已经保存过了，没有重复记录"))
+            return redirect(f"{meeting.get_absolute_url()}?saved={meeting.idempotency_key}")
+    posted = {k: v for k, v in request.POST.items() if k.startswith("att_")}
+    marks = {int(k[4:]): v for k, v in posted.items() if k[4:].isdigit()}
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "branch": branch,
+            "roster": _roster_rows(roster, marks),
+            "mark_choices": MARK_CHOICES,
+            "draft_key": f"meeting-draft:{branch.pk}",
+            "creating": True,
+        },
+    )
+
+
+@require_safe
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    attendance = list(meeting.attendance.select_related("member").order_by("status", "member__name"))
+    today = timezone.localdate()
+    context = {
+        "meeting": meeting,
+        "attendance": attendance,
+        "not_present": [a for a in attendance if a.status != Attendance.Status.PRESENT],
+        "photos": list(meeting.photos.all()),
+        "attachments": list(meeting.attachments.all()),
+        "decisions": list(meeting.decisions.select_related("member")),
+        "revisions": list(meeting.revisions.select_related("changed_by")),
+        "locked": meeting.is_locked(today) or meeting.status == Meeting.Status.CONFIRMED,
+        "can_edit": services.is_editable_by(request.user, meeting, today),
+        "can_write": scope.covers(Cap.WRITE, meeting.branch),
+        "can_confirm": meeting.status == Meeting.Status.SUBMITTED and scope.covers(Cap.APPROVE, meeting.branch),
+        "is_members_meeting": any(t.code == "members" for t in meeting.types.all()),
+        "probationary": Member.objects.filter(branch=meeting.branch, category=Member.Category.PROBATIONARY)
+        .due_for_conversion(meeting.held_on)
+        .order_by("name")
+        if scope.covers(Cap.WRITE, meeting.branch)
+        else [],
+        "saved_key": request.GET.get("saved", ""),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not services.is_editable_by(request.user, meeting):
+        raise PermissionDenied
+    amending = meeting.is_locked(timezone.localdate()) or meeting.status == Meeting.Status.CONFIRMED
+    current = {a.member_id: a for a in meeting.attendance.all()}
+    roster = services.roster_for(branch=meeting.branch, party_group=meeting.party_group, types=meeting.types.all())
+    form = MeetingForm(
+        request.POST or None, branch=meeting.branch, roster=roster, amending=amending, initial=meeting_initial(meeting)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.meeting_update(
+                    meeting=meeting,
+                    by=request.user,
+                    types=list(data["types"]),
+                    marks=form.marks(),
+                    reason=data.get("reason", ""),
+                    **{k: data[k] for k in services.UPDATABLE},
+                )
+                for upload in request.FILES.getlist("photos"):
+                    uploads.meeting_add_photo(meeting=meeting, upload=upload)
+                for upload in request.FILES.getlist("attachments"):
+                    uploads.meeting_add_attachment(meeting=meeting, upload=upload)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("会议记录已更新"))
+            return redirect(meeting.get_absolute_url())
+    values = {m: (a.status if a.status != Attendance.Status.LEAVE else f"leave:{a.reason}") for m, a in current.items()}
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "branch": meeting.branch,
+            "meeting": meeting,
+            "roster": _roster_rows(roster, values),
+            "mark_choices": MARK_CHOICES,
+            "draft_key": f"meeting-draft:edit-{meeting.pk}",
+            "amending": amending,
+        },
+    )
+
+
+@require_POST
+@login_required
+def meeting_submit(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    try:
+        services.meeting_submit(meeting=meeting, by=request.user)
+        messages.success(request, _("会议记录已提交"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(meeting.get_absolute_url())
+
+
+@require_POST
+@login_required
+def meeting_confirm(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=Cap.APPROVE)
+    try:
+        services.meeting_confirm(meeting=meeting, by=request.user)
+        messages.success(request, _("会议记录已确认"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(meeting.get_absolute_url())
+
+
+@require_POST
+@login_required
+def decision_add(request, pk: int):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    try:
+        if request.POST.get("member"):
+            member = get_object_or_404(Member, pk=request.POST["member"], branch=meeting.branch)
+            services.decision_record_conversion(meeting=meeting, member=member, by=request.user)
+        else:
+            services.decision_record(meeting=meeting, text=request.POST.get("text", "").strip(), by=request.user)
+        messages.success(request, _("决议已记录"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(meeting.get_absolute_url())
+
+
+@require_POST
+@login_required
+def photo_publish(request, pk: int):
+    photo = get_object_or_404(MeetingPhoto.objects.select_related("meeting__branch"), pk=pk)
+    get_meeting_for_user(request.user, photo.meeting_id, write=True)
+    uploads.photo_set_published(photo=photo, published=request.POST.get("published") == "1")
+    return redirect(photo.meeting.get_absolute_url())
+
+
+@require_safe
+def photo_file(request, pk: int):
+    """A meeting photo: for the branch's readers, or anyone once published."""
+    photo = get_object_or_404(MeetingPhoto, pk=pk)
+    if not photo.is_published:
+        if not request.user.is_authenticated:
+            raise Http404
+        get_meeting_for_user(request.user, photo.meeting_id)
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600" if not photo.is_published else "public, max-age=86400"
+    return response
+
+
+@require_safe
+@login_required
+def attachment_file(request, pk: int):
+    attachment = get_object_or_404(MeetingAttachment, pk=pk)
+    get_meeting_for_user(request.user, attachment.meeting_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
