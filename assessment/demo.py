@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Role, User
+from branches.models import Branch
 from members.models import Member
 from portal.seeding import SeedContext, register
 
@@ -66,9 +67,10 @@ def _inspectors(town) -> tuple[dict, User | None]:
     return heads, admin
 
 
-# After the apps whose results assessment reads: the boards' fixture checks (disclosure), the
-# secretary-led projects and key tasks (projects); the quarter's scores are computed last.
-@register("assessment", after=("core", "disclosure", "projects"))
+# After the apps whose results assessment reads: the meetings logged (compliance, attendance), the
+# boards' fixture checks (disclosure), the secretary-led projects and key tasks (projects); the
+# quarter's scores are computed last.
+@register("assessment", after=("core", "meetings", "disclosure", "projects"))
 def seed_assessment(ctx: SeedContext) -> None:
     standard = Standard.objects.prefetch_related("items").filter(year__lte=ctx.today.year).order_by("-year").first()
     if standard is None:
@@ -81,6 +83,7 @@ def seed_assessment(ctx: SeedContext) -> None:
     if first is not None:
         _seed_points(ctx, first)
         _seed_appraisal(ctx, first)
+        _credit_attendance(ctx, first, months)
     # The daily job's first pass: board fixtures checked 需整改 open their items (keyed: once).
     fixtures = services.rectifications_sync_fixtures(today=ctx.today)
     ctx.made("assessment_fixture_items", fixtures.opened, "公开栏设施整改")
@@ -93,6 +96,13 @@ def seed_assessment(ctx: SeedContext) -> None:
             if not QuarterScore.objects.filter(quarter=quarter, locked=True).exists():
                 rows = scoring.quarter_scores_compute(organisation=root, quarter=quarter)
                 ctx.total(f"assessment_scores_{quarter}", len(rows), f"{quarter} 季度考核结果")
+
+
+def _credit_attendance(ctx, town, months) -> None:
+    """The nightly job's work for the demo's months: attendance at the meetings logged, keyed per month."""
+    branches = list(Branch.objects.filter(path__startswith=town.path))
+    credited = sum(services.points_credit_attendance(month=month, branches=branches) for month in months)
+    ctx.total("assessment_attendance_points", credited, "参加组织生活积分")
 
 
 def _seed_town(ctx, town, standard, items, months, quarters) -> None:

@@ -357,7 +357,7 @@ def points_credit_attendance(*, month: dt.date, branches=None) -> int:
 
     One entry per member and month, keyed ``attendance:YYYY-MM``: a rerun (or a
     meeting logged late) replaces that month's entries, never adds to them.
-    Returns the number of entries written; 0 while meetings is not installed.
+    Returns the number of entries written.
     """
     from members.models import Member
 
@@ -366,8 +366,6 @@ def points_credit_attendance(*, month: dt.date, branches=None) -> int:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     records = sources.attendance_records(start, end, branches)
-    if records is None:
-        return 0
     key = f"attendance:{start:%Y-%m}"
     present = {pk: rec.present for pk, rec in records.items() if rec.present}
     home = dict(Member.objects.filter(pk__in=present).values_list("pk", "branch_id"))

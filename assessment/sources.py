@@ -1,10 +1,10 @@
-"""What assessment reads from the other feature apps, only through their selectors.
+"""What assessment reads from the other feature apps, only through their public selectors and services.
 
-meetings, projects and the disclosure register are built alongside this app;
-each reader here asks for the other app's selector and, while that app is not
-installed yet, answers "nothing known" (None) so a quarter can still be scored
-on the parts the portal does hold. The weights of unknown parts are shared
-out over the known ones (see scoring.py).
+Meetings (compliance and attendance) are read through ``meetings.selectors``;
+meetings never reads assessment. Projects and the disclosure register are
+looked up by name and, where an app is not installed, answer "nothing known"
+(None) so a quarter can still be scored on the parts the portal does hold.
+The weights of unknown parts are shared out over the known ones (see scoring.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,11 @@ import datetime as dt
 import importlib
 
 from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+from branches.models import Branch
+from meetings.selectors import attendance_for, compliance_summary_for
 
 
 def _selector(app: str, module: str, name: str):
@@ -24,20 +29,18 @@ def _selector(app: str, module: str, name: str):
         return None
 
 
-def meeting_compliance(units, start: dt.date, end: dt.date) -> dict[int, float | None] | None:
-    """Per unit, the share of its (and its sub-branches') required meetings held on time in the period.
+def _judged_as_of(end: dt.date) -> dt.date:
+    # A period is judged once it has ended: the day after the span, or today while the span still runs
+    # (a later as_of would call the weeks not yet come overdue).
+    return min(end + dt.timedelta(days=1), timezone.localdate())
 
-    From meetings' ``compliance_for``: a cell is held, due (its period still
-    running) or overdue; the part is held / (held + overdue), None when nothing
-    fell due. None for everyone while meetings is not installed.
+
+def meeting_compliance(units, start: dt.date, end: dt.date) -> dict[int, float | None]:
+    """Per unit, the share of its (and its sub-branches' and party groups') meeting periods that ended in
+    [start, end] and were held: meetings' ``compliance_summary_for`` rolled up to the assessed units.
+
+    A period still running is not counted either way; None for a unit that owed nothing.
     """
-    compliance_for = _selector("meetings", "meetings.selectors", "compliance_for")
-    if compliance_for is None:
-        return None
-    from django.db.models import Q
-
-    from branches.models import Branch
-
     units = list(units)
     if not units:
         return {}
@@ -56,20 +59,18 @@ def meeting_compliance(units, start: dt.date, end: dt.date) -> dict[int, float |
                 break
     held: dict[int, int] = {}
     owed: dict[int, int] = {}
-    for cell in compliance_for(branches=branches, start=start, end=end, as_of=end):
-        unit = unit_of.get(cell.branch_id)
-        if unit is None or cell.status not in ("held", "overdue"):
-            continue
-        owed[unit] = owed.get(unit, 0) + 1
-        held[unit] = held.get(unit, 0) + (cell.status == "held")
+    summaries = compliance_summary_for(
+        branches=[b for b in branches if b.pk in unit_of], start=start, end=end, as_of=_judged_as_of(end)
+    )
+    for branch_id, summary in summaries.items():
+        unit = unit_of[branch_id]
+        held[unit] = held.get(unit, 0) + summary.held
+        owed[unit] = owed.get(unit, 0) + summary.held + summary.overdue
     return {pk: (100.0 * held.get(pk, 0) / owed[pk] if owed.get(pk) else None) for pk in unit_by_path.values()}
 
 
-def attendance_records(start: dt.date, end: dt.date, branches) -> dict | None:
-    """Per member, meetings attended in the period (meetings' ``attendance_for``); None without meetings."""
-    attendance_for = _selector("meetings", "meetings.selectors", "attendance_for")
-    if attendance_for is None:
-        return None
+def attendance_records(start: dt.date, end: dt.date, branches) -> dict:
+    """Per member id, their record at the meetings held in the period (meetings' ``attendance_for``)."""
     return attendance_for(start=start, end=end, branches=branches)
 
 

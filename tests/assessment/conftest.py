@@ -32,3 +32,27 @@ def scores_at(standard, percent: int) -> dict[int, Decimal]:
 
 
 JULY = dt.date(2026, 7, 1)
+
+
+def hold_every_meeting(branch, months) -> None:
+    """Log what the town's rules ask of a village branch for these months: one sitting a month as 主题党日
+    and 支委会, with the 党员大会 in a quarter's last month and the 党课 and 锋领指数亮绩 in a half year's."""
+    from meetings.models import MeetingType
+    from meetings.services import meeting_create
+
+    types = {t.code: t for t in MeetingType.objects.all()}
+    for month in months:
+        codes = ["theme_day", "committee"]
+        if month.month % 3 == 0:
+            codes.append("members")
+        if month.month % 6 == 0:
+            codes += ["lecture", "pioneer_index"]
+        meeting_create(
+            branch=branch,
+            types=[types[c] for c in codes],
+            held_on=month.replace(day=20),
+            place="村党群服务中心",
+            topic="学习贯彻会议精神",
+            host="王书记",
+            lecturer="王书记",
+        )

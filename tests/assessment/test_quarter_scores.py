@@ -8,7 +8,9 @@ import pytest
 from assessment import briefing, scoring, services
 from assessment.models import Briefing, CatchUpPlan, QuarterScore
 
-from .conftest import scores_at
+from .conftest import hold_every_meeting, scores_at
+
+Q2_Q3 = [dt.date(2026, m, 1) for m in range(4, 10)]
 
 
 def _inspect(standard, branch, inspector, percent, months=(7, 8, 9)):
@@ -31,13 +33,9 @@ def _external(branch, quarter, value, by):
 
 @pytest.fixture
 def scored_town(town, branch_a, branch_b, standard, town_admin_user):
-    from meetings.models import MeetingRule
-
-    # This scenario scores inspections and the departments' ratings. With no meeting rules the meetings
-    # part is unknown and its weight is shared out over the rest, as it was before meetings landed.
-    MeetingRule.objects.all().delete()
     _inspect(standard, branch_a, town_admin_user, 95)
     _inspect(standard, branch_b, town_admin_user, 62)
+    hold_every_meeting(branch_a, Q2_Q3)  # branch_b holds none: its compliance part is 0
     for b, v in ((branch_a, 92), (branch_b, 60)):
         _external(b, "2026Q2", v, town_admin_user)
         _external(b, "2026Q3", v, town_admin_user)
@@ -64,13 +62,17 @@ def test_stars_move_with_the_inputs_and_stop_once_published(
     assert secretary_b_user.notices.filter(key__startswith="catch-up:2026Q3:").count() == 1
     before = b.stars
 
-    # The inputs change: branch_b put things right and the departments rate it well → it moves up one star.
+    assert (a.parts["compliance"], b.parts["compliance"]) == (100.0, 0.0)
+
+    # The inputs change: branch_b put things right (its minutes logged after all, an inspection at full
+    # marks) and the departments rate it well → it moves up one star.
+    hold_every_meeting(branch_b, Q2_Q3[3:])
     _inspect(standard, branch_b, town_admin_user, 100)
     _external(branch_b, "2026Q3", 100, town_admin_user)
     scoring.quarter_scores_compute(organisation=scored_town, quarter="2026Q3")
     b = _stars(branch_b)
     assert b.stars == before + 1
-    assert b.total > Decimal("95")
+    assert b.total > Decimal("95") and b.parts["compliance"] == 100.0
 
     # Published: the quarter's scores lock; new inputs change nothing and recomputing is refused.
     brief = briefing.briefing_compile_quarter(organisation=scored_town, quarter="2026Q3")
