@@ -22,6 +22,7 @@ from .selectors import briefings_visible_to, quarter_scores_visible_to, rectific
 
 S = Rectification.Status
 STILL_OPEN = (S.OPEN, S.EXPLAINED, S.FIXED)
+OUTSIDE_AREAS = "片区外"  # units no area supervises (the town's offices), listed after the areas
 
 
 @dataclass
@@ -79,8 +80,12 @@ def town_glance(user, town: Branch, *, today: dt.date, scored_quarter: str | Non
     glance.compliance = _mean(compliance.get(u.pk) for u in units)
     by_area: dict[str, list] = {}
     for unit in units:
-        by_area.setdefault(unit.area.name if unit.area else "片区外", []).append(compliance.get(unit.pk))
-    glance.compliance_by_area = [(name, p) for name, values in by_area.items() if (p := _mean(values)) is not None]
+        by_area.setdefault(unit.area.name if unit.area else OUTSIDE_AREAS, []).append(compliance.get(unit.pk))
+    glance.compliance_by_area = [
+        (name, p)
+        for name, values in sorted(by_area.items(), key=lambda pair: pair[0] == OUTSIDE_AREAS)
+        if (p := _mean(values)) is not None
+    ]
 
     percent = ExpressionWrapper(F("score") * 100.0 / F("full_marks"), output_field=FloatField())
     inspected = Inspection.objects.filter(branch__in=units, month__gte=start, month__lte=today, full_marks__gt=0)

@@ -180,12 +180,18 @@ class RejectSerializer(serializers.Serializer):
 class ItemFilter(StrictFilterSet):
     branch = IdFilter(field_name="branch_id", help_text="党组织 ID")
     category = django_filters.ChoiceFilter(choices=Category.choices)
-    state = django_filters.ChoiceFilter(choices=Item.State.choices, help_text="流程状态（仅对可查看的党组织有意义）")
+    state = django_filters.ChoiceFilter(
+        choices=Item.State.choices, method="filter_state", help_text="流程状态（只筛选可查看的党组织的事项）"
+    )
     period = django_filters.CharFilter(field_name="period", lookup_expr="startswith", help_text="期间前缀，如 2026")
 
     class Meta:
         model = Item
         fields = ["branch", "category", "state", "period"]
+
+    def filter_state(self, queryset, name, value):
+        # Whether a published item has a correction on its way is for those who may read its branch.
+        return queryset.filter(scope_for(self.request.user).read_q("branch__"), state=value)
 
 
 class VersionFilter(StrictFilterSet):

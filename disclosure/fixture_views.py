@@ -15,14 +15,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.scope import Cap, scope_for
 
-from .forms import CheckForm, apply_errors
+from .forms import CheckForm, OfficePhoneForm, apply_errors
 from .models import Fixture
 from .selectors import get_check_for_user, get_fixture_for_user, get_site_for_user, sites_with_counts
-from .sites import fixture_check_record
+from .sites import fixture_check_record, site_set_office_phone
 
 PAGE_SIZE = 20
 STATUS_FILTERS = {
@@ -79,9 +79,30 @@ def site_detail(request, pk: int):
             "site": site,
             "fixtures": fixtures,
             "may_inspect": scope_for(request.user).covers(Cap.INSPECT, site.branch),
+            "phone_form": OfficePhoneForm(initial={"office_phone": site.office_phone})
+            if scope_for(request.user).covers(Cap.WRITE, site.branch)
+            else None,
             "counts": {s: sum(1 for f in fixtures if f.status == s) for s in Fixture.Status.values},
         },
     )
+
+
+@require_POST
+@login_required
+def site_phone(request, pk: int):
+    """The branch office's landline on the board (the secretary's to keep)."""
+    site = get_site_for_user(request.user, pk, write=True)
+    form = OfficePhoneForm(request.POST)
+    if form.is_valid():
+        try:
+            site_set_office_phone(site=site, office_phone=form.cleaned_data["office_phone"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("办公电话已更新，公开栏同步显示"))
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("disclosure:site", site.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -53,6 +53,15 @@ class CheckForm(forms.Form):
         return data
 
 
+class OfficePhoneForm(forms.Form):
+    office_phone = forms.CharField(
+        label=_("支部办公电话"),
+        max_length=20,
+        required=False,
+        help_text=_("公开在公开栏和党员风采墙上，只能填办公座机（如 0574-88123456）；留空则不公开"),
+    )
+
+
 class ItemForm(forms.Form):
     """A hand-written item's working copy: the payload is a summary and a body of paragraphs."""
 

@@ -74,3 +74,18 @@ def fixture_check_record(
     )
     fixture.refresh_from_db()
     return check
+
+
+@transaction.atomic
+def site_set_office_phone(*, site: Site, office_phone: str, by) -> Site:
+    """The branch office's landline shown on the board and the member wall (never a member's own phone)."""
+    if not scope_for(by).covers(Cap.WRITE, site.branch):
+        raise PermissionDenied(_("您没有此项操作的权限"))
+    site.office_phone = (office_phone or "").strip()
+    site.full_clean(validate_unique=False, validate_constraints=False)
+    Site.objects.filter(pk=site.pk).update(office_phone=site.office_phone)
+    from .cache import board_cache_drop
+
+    board_cache_drop(branch_path=site.branch.path)
+    transaction.on_commit(lambda: board_cache_drop(branch_path=site.branch.path))
+    return site

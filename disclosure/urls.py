@@ -7,6 +7,7 @@ app_name = "disclosure"
 urlpatterns = [
     path("sites/", fixture_views.site_list, name="sites"),
     path("sites/<int:pk>/", fixture_views.site_detail, name="site"),
+    path("sites/<int:pk>/phone/", fixture_views.site_phone, name="site-phone"),
     path("fixtures/<int:pk>/", fixture_views.fixture_check, name="fixture"),
     path("checks/<int:pk>/photo/", fixture_views.check_photo, name="check-photo"),
     path("items/", item_views.item_list, name="items"),

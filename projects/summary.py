@@ -1,19 +1,41 @@
-"""The yearly report material (述职材料) for one branch: its 书记领衔 project(s) with their milestones
-and the key-task months it answers for — one printable page.
+"""The yearly report material (述职材料) for one branch: its 书记领衔 project(s) with their milestones,
+the year's 三会一课 compliance and the key-task months it answers for — one printable page.
 
-The year's meeting compliance joins it from ``meetings.selectors.compliance_for`` once that app is in.
+The meetings part is read only through meetings' selectors (``compliance_summary_for`` for the
+headline, ``compliance_for`` for the lines per meeting type); meetings never imports projects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
 from branches.models import Branch, OfficerPost
+from meetings.selectors import DUE, HELD, OVERDUE, compliance_for, compliance_summary_for
 
 from .models import KeyTask, KeyTaskMonth, Milestone, Project
+
+
+@dataclass
+class MeetingLine:
+    """One meeting type (per party group where the rule is) over the year: periods held, overdue, running."""
+
+    meeting_type: str
+    party_group: str
+    periods: int = 0
+    held: int = 0
+    due: int = 0
+    overdue: list[str] = field(default_factory=list)  # the overdue periods' labels, in order
+
+
+@dataclass
+class MeetingsYear:
+    held: int  # ended periods held on time
+    overdue: int  # ended periods missed
+    percent: float | None  # held / (held + overdue); None while nothing has ended
+    lines: list[MeetingLine]
 
 
 @dataclass
@@ -24,6 +46,31 @@ class YearlySummary:
     secretary: str
     projects: list[Project]
     key_tasks: list[KeyTask]
+    meetings: MeetingsYear
+
+
+def meetings_year(*, branch: Branch, year: int, on: dt.date) -> MeetingsYear:
+    """The branch's 三会一课 in ``year`` as judged on ``on``: periods still running count as due, not missed."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    summary = compliance_summary_for(branches=[branch], start=start, end=end, as_of=on).get(branch.pk)
+    lines: dict[tuple[str, str], MeetingLine] = {}
+    for cell in compliance_for(branches=[branch], start=start, end=end, as_of=on):
+        line = lines.setdefault(
+            (cell.meeting_type, cell.party_group_name), MeetingLine(cell.meeting_type, cell.party_group_name)
+        )
+        line.periods += 1
+        if cell.status == HELD:
+            line.held += 1
+        elif cell.status == DUE:
+            line.due += 1
+        elif cell.status == OVERDUE:
+            line.overdue.append(cell.period.short_label)
+    return MeetingsYear(
+        held=summary.held if summary else 0,
+        overdue=summary.overdue if summary else 0,
+        percent=summary.percent if summary else None,
+        lines=list(lines.values()),
+    )
 
 
 def yearly_summary(*, branch: Branch, year: int, on: dt.date) -> YearlySummary:
@@ -56,4 +103,5 @@ def yearly_summary(*, branch: Branch, year: int, on: dt.date) -> YearlySummary:
         secretary=secretary.member.name if secretary else "",
         projects=projects,
         key_tasks=tasks,
+        meetings=meetings_year(branch=branch, year=year, on=on),
     )

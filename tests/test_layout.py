@@ -84,6 +84,16 @@ def test_the_register_and_meetings_import_nothing_of_assessment():
     assert not wrong, "\n".join(wrong)
 
 
+def test_meetings_imports_nothing_of_projects():
+    """Projects reads meetings' selectors (the yearly report's compliance); meetings never reaches back."""
+    wrong = []
+    for rel, path in _project_modules():
+        if rel.split("/")[0] == "meetings":
+            if "projects" in _imported_top_packages(ast.parse(path.read_text(encoding="utf-8"))):
+                wrong.append(f"{rel} imports projects")
+    assert not wrong, "\n".join(wrong)
+
+
 def _imported_modules(tree: ast.AST) -> set[str]:
     found = set()
     for node in ast.walk(tree):

@@ -14,7 +14,7 @@
       new window.Chart(el, {
         type: "bar",
         data: { labels: set.labels, datasets: [{ data: set.values, backgroundColor: colour }] },
-        options: { responsive: true, plugins: { legend: { display: false } }, scales: { y: y } }
+        options: { responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: y } }
       });
     }
     bar("chart-stars", data.stars, red);

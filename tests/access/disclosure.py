@@ -60,6 +60,7 @@ ROWS: dict[tuple[str, str], Row] = {
     # Staff pages: 七个一 checks (read in scope, record with Cap.INSPECT); an empty POST re-shows the form.
     ("disclosure:sites", "get"): Row(READERS),
     ("disclosure:site", "get"): Row(scoped(LOGIN), target="site"),
+    ("disclosure:site-phone", "post"): Row(write_scoped(), target="site"),  # no number: back, nothing shown
     ("disclosure:fixture", "get"): Row(scoped(LOGIN), target="fixture"),
     ("disclosure:fixture", "post"): Row(inspect_scoped(), target="fixture"),
     ("disclosure:check-photo", "get"): Row(scoped(LOGIN), target="check"),

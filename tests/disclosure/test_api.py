@@ -280,3 +280,29 @@ def test_no_personal_data_in_any_reply(town_admin, anonymous, area_head, branch_
     )
     for secret in (member_a.phone, member_a.id_number, member_a.address or "不存在的地址"):
         assert secret not in replies
+
+
+def test_a_correction_on_its_way_is_not_told_to_outsiders(
+    anonymous, secretary_a, branch_a, secretary_a_user, area_head_user
+):
+    from disclosure.services import item_revise
+
+    item = item_approve(
+        item=item_submit(
+            item=item_create(
+                branch=branch_a,
+                category="party_documents",
+                period="2026",
+                title="文件",
+                payload={"body": "原文"},
+                by=secretary_a_user,
+            ),
+            by=secretary_a_user,
+        ),
+        by=area_head_user,
+    )
+    item_revise(item=item, title="文件", payload={"body": "新"}, audience="public", reason="改", by=secretary_a_user)
+    assert anonymous.get(ITEMS, {"state": "draft"}).json()["count"] == 0
+    assert anonymous.get(ITEMS, {"state": "published"}).json()["count"] == 0
+    assert anonymous.get(ITEMS).json()["count"] == 1
+    assert secretary_a.get(ITEMS, {"state": "draft"}).json()["count"] == 1

@@ -129,3 +129,13 @@ def test_the_index_lists_branches_in_scope_with_an_empty_state(secretary_a, bran
     page = secretary_a.get(reverse("disclosure:dues")).content.decode()
     assert branch_a.name in page and branch_b.name not in page and "尚未录入" in page
     assert "没有符合条件的党组织" in secretary_a.get(reverse("disclosure:dues") + "?q=不存在").content.decode()
+
+
+def test_an_xlsx_typed_by_hand_in_excel_is_read_as_meant(secretary_a, branch_a):
+    """A month typed into Excel becomes a date cell, counts become floats: both are read as the secretary meant."""
+    import datetime as dt
+
+    upload = _xlsx([["月份", "应交人数", "实交人数", "实交金额"], [dt.datetime(2025, 9, 1), 40.0, 39.0, 1580.5]])
+    assert secretary_a.post(reverse("disclosure:dues-import", args=[branch_a.pk]), {"file": upload}).status_code == 302
+    row = DuesMonth.objects.get()
+    assert (row.month, row.members_due, row.members_paid, row.amount_paid) == ("2025-09", 40, 39, Decimal("1580.50"))

@@ -180,3 +180,21 @@ def test_the_staff_lists_take_a_fixed_number_of_queries(
     for name in ("disclosure:sites", "disclosure:items", "disclosure:dues"):
         with django_assert_max_num_queries(14):
             assert town_admin.get(reverse(name)).status_code == 200
+
+
+def test_the_secretary_keeps_the_office_phone_on_the_board(secretary_a, area_head, anonymous, site):
+    url = reverse("disclosure:site-phone", args=[site.pk])
+    assert "公开栏联系电话" in secretary_a.get(reverse("disclosure:site", args=[site.pk])).content.decode()
+    assert "公开栏联系电话" not in area_head.get(reverse("disclosure:site", args=[site.pk])).content.decode()
+    anonymous.get(reverse("public:wall", args=[site.slug]))  # cached or not, the change must show
+    anonymous.get(reverse("public:board", args=[site.slug]))
+    response = secretary_a.post(url, {"office_phone": "13912345678"}, follow=True)
+    assert "不能填写个人手机号" in response.content.decode()
+    site.refresh_from_db()
+    assert site.office_phone == ""
+    secretary_a.post(url, {"office_phone": "0574-88123456"})
+    site.refresh_from_db()
+    assert site.office_phone == "0574-88123456"
+    assert "0574-88123456" in anonymous.get(reverse("public:board", args=[site.slug])).content.decode()
+    assert "0574-88123456" in anonymous.get(reverse("public:wall", args=[site.slug])).content.decode()
+    assert area_head.post(url, {"office_phone": "0574-88000000"}).status_code == 403
