@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.scope import Cap, scope_for
@@ -27,7 +28,7 @@ from branches.selectors import (
 
 from .filters import STATUS_CHOICES, RosterFilter
 from .models import COUNTED_LABEL, Member, counted_q
-from .presenters import roster_html, roster_rows, roster_values
+from .presenters import chips_html, party_groups_html, roster_html, roster_rows, roster_values, tree_html
 from .selectors import branch_tree_for, members_visible_to
 from .views import PAGE_SIZE
 
@@ -43,7 +44,8 @@ def tree(request):
         # A member login sees its own record only; it has no part of the tree.
         raise PermissionDenied
     is_town = scope.has(Cap.OVERVIEW)
-    context = {"roots": branch_tree_for(request.user), "is_town": is_town}
+    roots = branch_tree_for(request.user)
+    context = {"roots": roots, "tree_html": tree_html(roots, open_top=True), "is_town": is_town}
     if is_town:
         # Town staff plan elections and conversions from here.
         expiring = expiring_terms_for(request.user)
@@ -98,12 +100,14 @@ def detail(request, pk: int):
         "parent": parent,
         "node": node,
         "children": node.children if node else [],
+        "children_html": tree_html(node.children if node else [], open_top=False),
         "has_subtree": has_subtree,
         "officers": officers,
         "party_groups": party_groups,
         "filterset": filterset,
         "filtered": any(data.get(f) for f in ("q", "category", "status", "standing", "party_group")),
-        "chips": _chips(request, party_groups, has_subtree),
+        "chips_html": chips_html(_chips(request, party_groups, has_subtree)),
+        "party_groups_html": party_groups_html(party_groups, with_branch=has_subtree),
         "page": page,
         "members": rows,
         "roster_html": roster_html(rows),
@@ -115,18 +119,28 @@ def detail(request, pk: int):
     return render(request, "branches/detail.html", context)
 
 
+def _without(params, key: str) -> str:
+    params = params.copy()
+    params.pop(key, None)
+    return params.urlencode()
+
+
 def _chips(request, party_groups, has_subtree) -> list[tuple[str, str, bool]]:
     """Filter chips (label, link, on): one tap each; tapping an active chip clears it."""
 
+    base = request.GET.copy()
+    base.pop("page", None)
+    # The query string without one key, once per key: a town's page has a chip per party group (100+).
+    without = {key: _without(base, key) for key in ("category", "status", "party_group")}
+
     def link(key: str, value: str) -> tuple[str, bool]:
-        params = request.GET.copy()
-        params.pop("page", None)
-        on = params.get(key) == value
+        on = base.get(key) == value
+        rest = without[key]
         if on:
-            params.pop(key)
+            query = rest
         else:
-            params[key] = value
-        query = params.urlencode()
+            pair = urlencode({key: value})
+            query = f"{rest}&{pair}" if rest else pair
         return (f"?{query}" if query else "?") + "#roster", on
 
     chips = [(str(Member.Category.PROBATIONARY.label), *link("category", Member.Category.PROBATIONARY))]

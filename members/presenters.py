@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -139,3 +139,62 @@ def roster_rows(rows, *, with_branch: bool = False) -> list[RosterRow]:
             )
         )
     return out
+
+
+def _tree_label(node) -> str:
+    branch = node.branch
+    dissolved = format_html('<span class="badge badge--muted">{}</span>', _("已撤销")) if not branch.is_active else ""
+    if node.children:
+        count = format_html(
+            "{} 名党员<small>（本级 {}）</small>", node.total_members, node.own_members
+        )
+    else:
+        count = format_html("{} 名党员", node.total_members)
+    return format_html(
+        '<span class="tree__label"><a href="{}" class="tree__name">{}</a> <span class="badge">{}</span>{}</span>'
+        ' <span class="tree__count" title="{}">{}</span>',
+        reverse("branches:detail", args=[branch.pk]),
+        branch.name,
+        branch.get_kind_display(),
+        dissolved,
+        _("党籍正常的党员人数"),
+        count,
+    )
+
+
+def _tree_node(node, is_open: bool) -> str:
+    if not node.children:
+        return format_html('<li class="tree__item"><div class="tree-leaf">{}</div></li>', mark_safe(_tree_label(node)))
+    children = mark_safe("".join(_tree_node(child, False) for child in node.children))
+    return format_html(
+        '<li class="tree__item"><details class="tree-node"{}><summary>{}</summary>'
+        '<ul class="tree__children">{}</ul></details></li>',
+        mark_safe(" open") if is_open else "",
+        mark_safe(_tree_label(node)),
+        children,
+    )
+
+
+def tree_html(nodes, *, open_top: bool) -> str:
+    """The organisation tree's ``<li>`` items, built in Python like the roster's rows (one
+    template include per branch cost the town committee's page 20 ms for 41 branches)."""
+    return mark_safe("".join(_tree_node(node, open_top) for node in nodes))  # each part escaped by format_html
+
+
+def chips_html(chips) -> str:
+    """Filter chips ``(label, link, on)`` as links; a town's page has one per party group (100+)."""
+    return format_html_join(
+        "",
+        '<a class="chip{}" href="{}"{}>{}</a>',
+        ((" chip--on" if on else "", href, mark_safe(' aria-pressed="true"') if on else "", label)
+         for label, href, on in chips),
+    )
+
+
+def party_groups_html(party_groups, *, with_branch: bool) -> str:
+    """The party group list with member counts (each links to the roster filtered to it)."""
+    return format_html_join(
+        "",
+        '<li><a href="?party_group={}#roster">{}{}</a> <span class="muted small">{} 人</span></li>',
+        ((g.pk, f"{g.branch.name} · " if with_branch else "", g.name, g.n_members) for g in party_groups),
+    )
