@@ -25,7 +25,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import IdFilter, StrictFilterSet
+from portal.api import IdFilter, StrictCharField, StrictFilterSet
 
 from . import services
 from .models import Audience, Category, Item, ItemVersion, period_display, validate_period
@@ -125,11 +125,11 @@ class _PayloadField(serializers.DictField):
 class ItemCreateSerializer(serializers.Serializer):
     branch = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="党组织 ID（须有编辑权限）")
     category = serializers.ChoiceField(choices=[c for c in Category.choices if c[0] != Category.DUES])
-    period = serializers.CharField(
+    period = StrictCharField(
         max_length=7, validators=[PERIOD_PATTERN, validate_period], help_text="2026、2026-03、2026-Q1 或 2026-H1"
     )
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.PUBLIC)
-    title = serializers.CharField(max_length=120)
+    title = StrictCharField(max_length=120)
     payload = _PayloadField()
 
     def validate_branch(self, value):
@@ -142,17 +142,17 @@ class ItemCreateSerializer(serializers.Serializer):
 
 
 class ItemEditSerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=7, validators=[PERIOD_PATTERN, validate_period], required=False)
+    period = StrictCharField(max_length=7, validators=[PERIOD_PATTERN, validate_period], required=False)
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    title = serializers.CharField(max_length=120, required=False)
+    title = StrictCharField(max_length=120, required=False)
     payload = _PayloadField(required=False)
 
 
 class ItemReviseSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    title = serializers.CharField(max_length=120, required=False)
+    title = StrictCharField(max_length=120, required=False)
     payload = _PayloadField(required=False)
-    correction_reason = serializers.CharField(max_length=200, help_text="更正原因，公开页面将标注")
+    correction_reason = StrictCharField(max_length=200, help_text="更正原因，公开页面将标注")
 
 
 class ApproveSerializer(serializers.Serializer):

@@ -134,6 +134,18 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(_("请填写 true 或 false"), code="invalid")
 
 
+class StrictCharField(serializers.CharField):
+    """Text that must come as text: DRF's CharField turns a JSON number into a string
+    (``"title": 0`` became the title "0"), which the schema's ``type: string`` refuses."""
+
+    default_error_messages = {"not_text": _("请填写文字")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 class RequiredBooleanField(serializers.BooleanField):
     """A boolean the body must state. DRF reads a boolean missing from a form body as
     false (an unticked checkbox); an API write that leaves it out is refused instead."""

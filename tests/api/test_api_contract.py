@@ -173,3 +173,10 @@ def test_a_filter_on_an_integer_column_takes_whole_numbers_only(town_admin):
     # django-filter reads a number filter as a decimal: ?month=0.5 used to be an empty 200.
     assert town_admin.get("/api/key-task-months/", {"month": "0.5"}).status_code == 400
     assert town_admin.get("/api/key-task-months/", {"month": "3"}).status_code == 200
+
+
+def test_a_number_where_the_schema_says_text_is_refused(town_admin, branch_a):
+    # DRF's CharField read the JSON number 0 as the title "0"; portal.api.StrictCharField refuses it.
+    body = {"branch": branch_a.pk, "category": "pioneer_points", "period": "2026", "title": 0, "payload": {}}
+    response = town_admin.post("/api/disclosure/items/", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["title"] == ["请填写文字"]
