@@ -25,7 +25,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import IdFilter, StrictFilterSet
+from portal.api import CharField, IdFilter, ModelSerializer, StrictFilterSet
 
 from . import services
 from .models import Audience, Category, Item, ItemVersion, period_display, validate_period
@@ -58,7 +58,7 @@ def versions_readable_by(user):
 # ---------------------------------------------------------------- serializers
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(ModelSerializer):
     audience_display = serializers.CharField(source="get_audience_display", read_only=True)
     is_correction = serializers.BooleanField(read_only=True, help_text="第 2 版起为更正，reason 为更正原因")
 
@@ -71,7 +71,7 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WorkingCopySerializer(serializers.ModelSerializer):
+class WorkingCopySerializer(ModelSerializer):
     """The item as the workflow holds it (a draft, or a correction not yet published): for readers in scope."""
 
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -86,7 +86,7 @@ class WorkingCopySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     period_display = serializers.SerializerMethodField()
@@ -129,7 +129,7 @@ class ItemCreateSerializer(serializers.Serializer):
         max_length=7, validators=[PERIOD_PATTERN, validate_period], help_text="2026、2026-03、2026-Q1 或 2026-H1"
     )
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.PUBLIC)
-    title = serializers.CharField(max_length=120)
+    title = CharField(max_length=120)
     payload = _PayloadField()
 
     def validate_branch(self, value):
@@ -142,17 +142,17 @@ class ItemCreateSerializer(serializers.Serializer):
 
 
 class ItemEditSerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=7, validators=[PERIOD_PATTERN, validate_period], required=False)
+    period = CharField(max_length=7, validators=[PERIOD_PATTERN, validate_period], required=False)
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    title = serializers.CharField(max_length=120, required=False)
+    title = CharField(max_length=120, required=False)
     payload = _PayloadField(required=False)
 
 
 class ItemReviseSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    title = serializers.CharField(max_length=120, required=False)
+    title = CharField(max_length=120, required=False)
     payload = _PayloadField(required=False)
-    correction_reason = serializers.CharField(max_length=200, help_text="更正原因，公开页面将标注")
+    correction_reason = CharField(max_length=200, help_text="更正原因，公开页面将标注")
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -171,7 +171,7 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class RejectSerializer(serializers.Serializer):
-    review_note = serializers.CharField(max_length=200, help_text="退回原因")
+    review_note = CharField(max_length=200, help_text="退回原因")
 
 
 # ---------------------------------------------------------------- views

@@ -134,6 +134,26 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(_("请填写 true 或 false"), code="invalid")
 
 
+class CharField(serializers.CharField):
+    """Text whose ``max_length`` holds for the text as sent (what the schema's maxLength says),
+    not only once the surrounding spaces are trimmed: 121 characters are refused for 120."""
+
+    def run_validation(self, data=serializers.empty):
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Every app's model serializers: text fields are ``CharField`` above."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+    }
+
+
 class RequiredBooleanField(serializers.BooleanField):
     """A boolean the body must state. DRF reads a boolean missing from a form body as
     false (an unticked checkbox); an API write that leaves it out is refused instead."""
