@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts.scope import Cap
 from accounts.scope_api import writes_need
 from members.selectors import members_writable_by
+from portal.api import ModelSerializer
 
 from . import services
 from .models import Appraisal, Briefing, Inspection, PointEntry, QuarterScore, Rectification, Standard, StandardItem
@@ -36,13 +37,13 @@ def _drf(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
-class StandardItemSerializer(serializers.ModelSerializer):
+class StandardItemSerializer(ModelSerializer):
     class Meta:
         model = StandardItem
         fields = ["id", "code", "area_of_work", "title", "points", "method", "order"]
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(ModelSerializer):
     items = StandardItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -50,7 +51,7 @@ class StandardSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "title", "note", "items"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     inspector_name = serializers.CharField(source="inspector.__str__", read_only=True)
 
@@ -69,7 +70,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     # A finding without a photo answers null: the schema says so (the API contract, schemathesis).
     photo = serializers.ImageField(read_only=True, allow_null=True)
@@ -107,7 +108,7 @@ class RectificationActSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class QuarterScoreSerializer(serializers.ModelSerializer):
+class QuarterScoreSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
 
     class Meta:
@@ -126,7 +127,7 @@ class QuarterScoreSerializer(serializers.ModelSerializer):
         ]
 
 
-class PointEntrySerializer(serializers.ModelSerializer):
+class PointEntrySerializer(ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
@@ -141,7 +142,7 @@ class PointEntrySerializer(serializers.ModelSerializer):
             self.fields["member"].queryset = members_writable_by(request.user)
 
 
-class AppraisalSerializer(serializers.ModelSerializer):
+class AppraisalSerializer(ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
@@ -161,7 +162,7 @@ class AppraisalSerializer(serializers.ModelSerializer):
         ]
 
 
-class BriefingSerializer(serializers.ModelSerializer):
+class BriefingSerializer(ModelSerializer):
     class Meta:
         model = Briefing
         fields = ["id", "organisation", "quarter", "status", "progress", "step", "compiled_at", "published_at"]

@@ -8,6 +8,8 @@ two workers changes nothing the second time.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -43,7 +45,7 @@ class StandardItem(models.Model):
     code = models.CharField(_("编号"), max_length=10)
     title = models.CharField(_("督查内容"), max_length=200)
     points = models.DecimalField(
-        _("分值"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0.5), MaxValueValidator(100)]
+        _("分值"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(100)]
     )
     method = models.TextField(_("评分方法"))
     order = models.PositiveIntegerField(_("排序"), default=0)

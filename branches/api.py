@@ -5,13 +5,13 @@ from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from portal.api import IdFilter, StrictFilterSet
+from portal.api import IdFilter, ModelSerializer, StrictFilterSet
 
 from .models import Area, Branch, PartyGroup
 from .selectors import areas_visible_to, branches_visible_to, get_branch_for_user, party_groups_visible_to
 
 
-class BranchSerializer(serializers.ModelSerializer):
+class BranchSerializer(ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True, help_text="上级党组织 ID")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     unit_display = serializers.CharField(source="get_unit_display", read_only=True)
@@ -67,7 +67,7 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_queryset().get(pk=branch.pk)
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     class Meta:
         model = Area
         fields = ["id", "code", "name", "town", "description"]
@@ -81,7 +81,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
         return areas_visible_to(self.request.user).order_by("code")
 
 
-class PartyGroupSerializer(serializers.ModelSerializer):
+class PartyGroupSerializer(ModelSerializer):
     class Meta:
         model = PartyGroup
         fields = ["id", "branch", "name", "leader"]

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import IdFilter, StrictCharField, StrictFilterSet
+from portal.api import CharField, IdFilter, ModelSerializer, StrictCharField, StrictFilterSet
 
 from . import services
 from .models import Audience, Category, Item, ItemVersion, period_display, validate_period
@@ -58,7 +58,7 @@ def versions_readable_by(user):
 # ---------------------------------------------------------------- serializers
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(ModelSerializer):
     audience_display = serializers.CharField(source="get_audience_display", read_only=True)
     is_correction = serializers.BooleanField(read_only=True, help_text="第 2 版起为更正，reason 为更正原因")
 
@@ -71,7 +71,7 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WorkingCopySerializer(serializers.ModelSerializer):
+class WorkingCopySerializer(ModelSerializer):
     """The item as the workflow holds it (a draft, or a correction not yet published): for readers in scope."""
 
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -86,7 +86,7 @@ class WorkingCopySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     period_display = serializers.SerializerMethodField()
@@ -171,7 +171,7 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class RejectSerializer(serializers.Serializer):
-    review_note = serializers.CharField(max_length=200, help_text="退回原因")
+    review_note = CharField(max_length=200, help_text="退回原因")
 
 
 # ---------------------------------------------------------------- views

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import ID_SCHEMA, IdFilter, StrictFilterSet
+from portal.api import ID_SCHEMA, CharField, IdFilter, ModelSerializer, StrictFilterSet
 
 from .api import drf_error
 from .models import Fixture, FixtureCheck, Site
@@ -33,7 +33,7 @@ from .selectors import (
 from .sites import fixture_check_record
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     board_url = serializers.SerializerMethodField(help_text="公开栏地址（无需登录）")
 
@@ -46,7 +46,7 @@ class SiteSerializer(serializers.ModelSerializer):
         return reverse("public:board", args=[obj.slug])
 
 
-class FixtureSerializer(serializers.ModelSerializer):
+class FixtureSerializer(ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -66,7 +66,7 @@ class _InspectableFixture(serializers.PrimaryKeyRelatedField):
         return Fixture.objects.filter(scope_for(user).q(Cap.INSPECT, "site__branch__")).select_related("site__branch")
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class CheckSerializer(ModelSerializer):
     result_display = serializers.CharField(source="get_result_display", read_only=True)
     photo_url = serializers.SerializerMethodField(help_text="照片地址（须登录且可查看该阵地）；无照片为 null")
     checked_by_name = serializers.SerializerMethodField()
@@ -91,7 +91,7 @@ class CheckSerializer(serializers.ModelSerializer):
 class CheckCreateSerializer(serializers.Serializer):
     fixture = _InspectableFixture(help_text="七个一项目 ID（须有检查权限）")
     result = serializers.ChoiceField(choices=FixtureCheck.Result.choices)
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, help_text="需整改时必填")
+    note = CharField(max_length=1000, required=False, allow_blank=True, help_text="需整改时必填")
 
 
 @extend_schema_field({"type": "string", "format": "binary"})

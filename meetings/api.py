@@ -22,14 +22,14 @@ from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import branches_visible_to, get_branch_for_user
-from portal.api import RefusesReadOnlyInput
+from portal.api import ModelSerializer, RefusesReadOnlyInput
 
 from . import services
 from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
 from .selectors import compliance_for, get_meeting_for_user, meetings_visible_to, plan_items_visible_to
 
 
-class MeetingRuleSerializer(serializers.ModelSerializer):
+class MeetingRuleSerializer(ModelSerializer):
     meeting_type_code = serializers.CharField(source="meeting_type.code", read_only=True)
     meeting_type_name = serializers.CharField(source="meeting_type.name", read_only=True)
 
@@ -56,7 +56,7 @@ class ClockTimeField(serializers.TimeField):
         return super().to_internal_value(value)
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     # Empty unless on leave: the contract lists "" with the reasons.
     reason = serializers.ChoiceField(choices=Attendance.Reason.choices, allow_blank=True, read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
@@ -75,7 +75,7 @@ class MarkSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Attendance.Reason.choices, required=False, allow_blank=True, default="")
 
 
-class MeetingSerializer(RefusesReadOnlyInput, serializers.ModelSerializer):
+class MeetingSerializer(RefusesReadOnlyInput, ModelSerializer):
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
     types = serializers.SlugRelatedField(slug_field="code", many=True, queryset=MeetingType.objects.all())
     branch_name = serializers.CharField(source="branch.name", read_only=True)
@@ -169,7 +169,7 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
 
-class PlanItemSerializer(serializers.ModelSerializer):
+class PlanItemSerializer(ModelSerializer):
     class Meta:
         model = PlanItem
         fields = ["id", "branch", "year", "month", "planned_on", "topic"]

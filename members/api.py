@@ -15,7 +15,7 @@ from accounts.scope import Cap, scope_for
 from accounts.scope_api import ScopedPrimaryKeyRelatedField, writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import get_branch_for_user
-from portal.api import IdFilter, RequiredBooleanField, StrictBooleanFilter, StrictFilterSet
+from portal.api import CharField, IdFilter, ModelSerializer, RequiredBooleanField, StrictBooleanFilter, StrictFilterSet
 
 from . import services
 from .filters import member_search_q
@@ -33,7 +33,7 @@ from .selectors import (
 )
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     # A method field, not source="party_group.name": DRF drops a dotted source's default
     # from partial (PATCH) replies, and the reply must carry every documented field.
@@ -128,12 +128,12 @@ class TransferSerializer(serializers.Serializer):
     to_branch = serializers.PrimaryKeyRelatedField(
         queryset=Branch.objects.filter(is_active=True), required=False, allow_null=True, label="转入组织（镇内）"
     )
-    destination = serializers.CharField(required=False, allow_blank=True, max_length=200, label="转往组织（镇外）")
+    destination = CharField(required=False, allow_blank=True, max_length=200, label="转往组织（镇外）")
     on = serializers.DateField(required=False, allow_null=True, label="转接日期")
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, label="转接原因")
+    reason = CharField(required=False, allow_blank=True, max_length=200, label="转接原因")
 
 
-class TransferOutSerializer(serializers.ModelSerializer):
+class TransferOutSerializer(ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     from_branch_name = serializers.CharField(source="from_branch.name", read_only=True)
     to_branch_name = serializers.CharField(source="destination_name", read_only=True)
@@ -153,13 +153,13 @@ class ConvertSerializer(serializers.Serializer):
 
 class FlagsSerializer(serializers.Serializer):
     is_floating = RequiredBooleanField(label="流动党员")
-    floating_to = serializers.CharField(required=False, allow_blank=True, max_length=100, label="流入地")
+    floating_to = CharField(required=False, allow_blank=True, max_length=100, label="流入地")
     is_lost_contact = RequiredBooleanField(label="失联党员")
     lost_contact_since = serializers.DateField(required=False, allow_null=True, label="失联日期")
 
 
 class TransferRejectSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=200, label="退回原因")
+    note = CharField(max_length=200, label="退回原因")
 
 
 class MemberFilter(StrictFilterSet):

@@ -5,12 +5,14 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api import ModelSerializer
+
 from . import services
 from .models import Flag, Notice
 from .selectors import flags_visible_to, get_flag_for_user, get_notice_for_user, notices_of
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ModelSerializer):
     is_read = serializers.SerializerMethodField()
 
     class Meta:
@@ -22,7 +24,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class FlagSerializer(serializers.ModelSerializer):
+class FlagSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     is_open = serializers.BooleanField(read_only=True)
 

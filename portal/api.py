@@ -134,7 +134,17 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(_("请填写 true 或 false"), code="invalid")
 
 
-class StrictCharField(serializers.CharField):
+class CharField(serializers.CharField):
+    """Text whose ``max_length`` holds for the text as sent (what the schema's maxLength says),
+    not only once the surrounding spaces are trimmed: 121 characters are refused for 120."""
+
+    def run_validation(self, data=serializers.empty):
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
+class StrictCharField(CharField):
     """Text that must come as text: DRF's CharField turns a JSON number into a string
     (``"title": 0`` became the title "0"), which the schema's ``type: string`` refuses."""
 
@@ -144,6 +154,16 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("not_text")
         return super().to_internal_value(data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Every app's model serializers: text fields are ``CharField`` above."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+    }
 
 
 class RequiredBooleanField(serializers.BooleanField):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import RequiredBooleanField
+from portal.api import ModelSerializer, RequiredBooleanField
 
 from . import services
 from .models import KeyTask, KeyTaskMonth, Milestone, ProgressReport, Project
@@ -43,7 +43,7 @@ class _WritableProject(serializers.PrimaryKeyRelatedField):
         )
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ModelSerializer):
     project = _WritableProject(help_text="项目 ID")
     is_done = serializers.SerializerMethodField()
 
@@ -59,7 +59,7 @@ class MilestoneUpdateSerializer(MilestoneSerializer):
     project = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     lead_name = serializers.CharField(source="lead.name", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
@@ -83,7 +83,7 @@ class ProjectUpdateSerializer(ProjectSerializer):
     branch = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     project = _WritableProject(help_text="项目 ID")
 
     class Meta:
@@ -93,14 +93,14 @@ class ReportSerializer(serializers.ModelSerializer):
         validators = []  # one per (project, month): a second report for the month rewrites the first
 
 
-class KeyTaskMonthSerializer(serializers.ModelSerializer):
+class KeyTaskMonthSerializer(ModelSerializer):
     class Meta:
         model = KeyTaskMonth
         fields = ["id", "task", "month", "target", "state", "evidence", "reason", "checked_on"]
         read_only_fields = fields
 
 
-class KeyTaskSerializer(serializers.ModelSerializer):
+class KeyTaskSerializer(ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     months = KeyTaskMonthSerializer(many=True, read_only=True)
 

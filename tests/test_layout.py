@@ -124,6 +124,17 @@ MAX_MODULE_LINES = 500
 NOT_COUNTED = {".venv", "tests", "migrations", "node_modules", "staticfiles", "media", ".git"}
 
 
+def test_api_serializers_build_on_the_portal_base():
+    """portal.api.ModelSerializer keeps the schema's maxLength true for text as sent; an app
+    serializer built on DRF's own class would say one limit and hold another."""
+    offenders = [
+        name
+        for name, path in _project_modules()
+        if name != "portal/api.py" and "serializers.ModelSerializer" in path.read_text(encoding="utf-8")
+    ]
+    assert not offenders, f"use portal.api.ModelSerializer in: {offenders}"
+
+
 def test_no_module_outside_tests_and_migrations_is_over_500_lines():
     long = []
     for path in ROOT.rglob("*.py"):

@@ -72,7 +72,6 @@ def targets(request, world: dict) -> dict:
     from branches.models import Branch
     from meetings.models import MeetingAttachment, MeetingPhoto, MeetingType
     from meetings.services import meeting_create
-
     from tests.meetings.conftest import ensure_town_rules
 
     ensure_town_rules()  # a transactional test run earlier may have flushed the data migration's rows

@@ -31,11 +31,16 @@ def test_secretary_runs_a_project_through_the_api(secretary_a, secretary_a_user,
     r = secretary_a.post(reverse("api:projects-list"), {**body, "branch": branch_b.pk}, content_type="application/json")
     assert r.status_code == 400 and "branch" in r.json()
 
+    # The schema's maxLength (100) holds for the title as sent, spaces and all.
+    too_long = {"project": pk, "title": "选" * 100 + "  ", "weight": 2, "planned_on": "2026-06-30"}
+    r = secretary_a.post(reverse("api:milestones-list"), too_long, content_type="application/json")
+    assert r.status_code == 400 and "title" in r.json()
     m = secretary_a.post(
         reverse("api:milestones-list"),
-        {"project": pk, "title": "选址装修", "weight": 2, "planned_on": "2026-06-30"},
+        {"project": pk, "title": " 选址装修 ", "weight": 2, "planned_on": "2026-06-30"},
         content_type="application/json",
     ).json()
+    assert m["title"] == "选址装修"  # trimmed once it fits
     r = secretary_a.patch(
         reverse("api:milestones-detail", args=[m["id"]]), {"done_on": "2026-06-20"}, content_type="application/json"
     )
