@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import Cap, scope_for
 from branches.models import Branch
+from portal.photos import photo_clean
 
 from .models import (
     Appraisal,
@@ -25,7 +26,6 @@ from .models import (
     RectificationEvent,
     Standard,
 )
-from .photos import clean_photo
 
 DEFAULT_DEADLINE_DAYS = 15
 S = Rectification.Status
@@ -71,7 +71,7 @@ def inspection_record(
     if errors:
         raise ValidationError(errors)
     inspected_on = inspected_on or timezone.localdate()
-    photos = [clean_photo(f.photo) if f.photo else None for f in findings]
+    photos = [photo_clean(f.photo) if f.photo else None for f in findings]
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().filter(branch=branch, month=month).first()
         if inspection is None:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.scope import Cap, scope_for
 from branches.models import Branch
+from portal.photos import photo_clean_for
 
 from .models import Fixture, FixtureCheck, Site
-
-PHOTO_MAX_SIDE = 1600
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000  # refuse a decompression bomb before decoding it
 
 
 @transaction.atomic
@@ -35,25 +28,6 @@ def site_create(*, branch: Branch, name: str, slug: str, office_phone: str = "",
     return site
 
 
-def _clean_photo(upload) -> ContentFile:
-    """Check the upload is an image by its content; re-encode it as JPEG, smaller, without EXIF or GPS."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": _("照片不能超过 10 MB")})
-    try:
-        upload.seek(0)
-        image = Image.open(upload)
-        if image.width * image.height > PHOTO_MAX_PIXELS:
-            raise ValidationError({"photo": _("照片像素过大")})
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({"photo": _("请上传 JPG 或 PNG 格式的照片")}) from None
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=82)  # no exif=: nothing of the original's metadata survives
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
-
-
 @transaction.atomic
 def fixture_check_record(
     *, fixture: Fixture, result: str, note: str = "", photo=None, by, at: dt.datetime | None = None
@@ -66,7 +40,7 @@ def fixture_check_record(
     check = FixtureCheck(fixture=fixture, result=result, note=(note or "").strip(), checked_at=at, checked_by=by)
     check.full_clean(exclude=["photo"])
     if photo:
-        check.photo = _clean_photo(photo)
+        check.photo = photo_clean_for("photo", photo)
     check.save()
     # The newest check wins, even if an older one is recorded later (a phone that was offline).
     Fixture.objects.filter(pk=fixture.pk).exclude(last_checked_at__gt=at).update(

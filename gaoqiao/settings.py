@@ -178,8 +178,11 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # shared cache whether it was published since (disclosure.cache): the most a reader waits for a publish.
 PUBLIC_BOARD_RECHECK_SECONDS = env.float("PUBLIC_BOARD_RECHECK_SECONDS", default=1.0)
 
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# The cache may live in a Redis database of its own (REDIS_CACHE_URL): emptying it then never
+# touches the broker's queued tasks.
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=REDIS_URL)
+if REDIS_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.photos import photo_clean_for
 
 from .models import Meeting, MeetingAttachment, MeetingPhoto
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
-PHOTO_MAX_SIDE = 1600
 # What an attachment's first bytes must be: PDF, Office (zip-based and the old OLE format), plain images.
 ATTACHMENT_MAGIC = {
     ".pdf": (b"%PDF",),
@@ -35,27 +33,7 @@ def _size_mb(n: int) -> int:
 
 
 def clean_photo(upload) -> ContentFile:
-    """A JPEG re-encoded from the upload: at most 1600 px a side, turned upright, no EXIF (so no GPS)."""
-    limit = settings.MEETINGS_PHOTO_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError({"photos": _("照片不能超过 %(mb)d MB") % {"mb": _size_mb(limit)}})
-    try:
-        with Image.open(upload) as probe:
-            probe.verify()  # checks the content, whatever the file is called
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if image.format not in PHOTO_FORMATS:
-                raise ValidationError({"photos": _("只能上传 JPEG、PNG、WebP 或 GIF 照片")})
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)  # no exif= argument: nothing carried over
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
-        raise ValidationError({"photos": _("文件不是有效的图片")}) from None
-    content = ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
-    content.image_size = image.size
-    return content
+    return photo_clean_for("photos", upload, max_bytes=settings.MEETINGS_PHOTO_MAX_BYTES)
 
 
 def meeting_add_photo(*, meeting: Meeting, upload) -> MeetingPhoto:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from members.models import Member
+from portal.photos import photo_clean
 
 from .models import KeyTask, KeyTaskMonth, Milestone, ProgressReport, Project, ProjectPhoto, Status
-from .photos import photo_clean
 
 # ------------------------------------------------------------------ progress and status
 

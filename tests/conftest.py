@@ -32,24 +32,25 @@ def _uses_postgres() -> bool:
 
 
 def pytest_configure(config):
-    """Under pytest-xdist (``make test`` runs two processes) each process has its own test
-    database; it gets its own Redis database for the cache and its own Celery queue too,
-    so one process never reads or empties another's cache or runs another's task."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return
+    """The cache never shares a Redis database with the broker: tests empty the cache
+    (FLUSHDB) and must not take queued tasks or results with it. Under pytest-xdist
+    (``make test`` runs two processes) each process also has a cache database and a
+    Celery queue of its own, so one never reads, empties or runs another's."""
     from django.conf import settings
 
-    from gaoqiao.celery import app
-
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker.removeprefix("gw") or 0)
     cache = settings.CACHES["default"]
     if "redis" in cache["BACKEND"].lower():
         base, _, db = cache["LOCATION"].rpartition("/")
-        # gw0 keeps REDIS_URL's database, gw1 the one below it, and so on.
-        cache["LOCATION"] = f"{base}/{(int(db or 0) - int(worker.removeprefix('gw'))) % 16}"
-    # This process sends to its own queue; the workers the tests start read it (they inherit the variable).
-    os.environ["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE = f"celery-{worker}"
-    app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        # Broker on REDIS_URL's database n: the cache of process k on database n + 1 + k.
+        cache["LOCATION"] = f"{base}/{(int(db or 0) + 1 + index) % 16}"
+    if worker:
+        from gaoqiao.celery import app
+
+        # This process sends to its own queue; the workers the tests start read it (they inherit the variable).
+        os.environ["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE = f"celery-{worker}"
+        app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
 
 
 def pytest_collection_modifyitems(config, items):
