@@ -35,7 +35,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.error("database unavailable on %s: %s", request.path, exception.__class__.__name__)
+        # The driver's first line says why (refused, too many clients, dropped): never a query's data.
+        reason = (str(exception).strip().splitlines() or [""])[0][:200]
+        logger.error("database unavailable on %s: %s: %s", request.path, exception.__class__.__name__, reason)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         message = _("数据库暂时不可用，请稍后重试")
         if _wants_json(request):
