@@ -25,8 +25,11 @@ pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db(transaction=True)]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 ENABLED = os.environ.get("CI", "").lower() in ("1", "true", "yes") or os.environ.get("SCHEMATHESIS") == "1"
 SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "60"))
-# One worker on SQLite: the live server's threads share one in-memory database.
-WORKERS = "2" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "1"
+# One worker: with two, hypothesis (inside schemathesis) parses source with `ast` from two
+# threads at once, and CPython (3.11.7 here) now and again raises a spurious "SystemError: AST
+# constructor recursion depth mismatch" under threads (python/cpython#106905): an error inside the
+# tool, not of the API, and it failed a CI run. (On SQLite one worker is needed anyway: the live server's threads share one database.)
+WORKERS = "1"
 
 
 def _schemathesis(schema: Path, base_url: str, seconds: int, *extra: str) -> subprocess.CompletedProcess:
