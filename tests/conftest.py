@@ -53,8 +53,19 @@ def pytest_configure(config):
         app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
 
 
+# The longest modules (the live API fuzz, the public-page crawls, the real workers) start first, so
+# that under pytest-xdist neither process is left running one of them alone at the end.
+LONGEST_FIRST = (
+    "tests/api/test_schemathesis.py",
+    "tests/test_personal_data.py",
+    "tests/test_public_boards_demo.py",
+    "tests/reliability/",
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Service-bound tests skip on a laptop without the service; in CI they must run."""
+    """Longest first; service-bound tests skip on a laptop without the service, in CI they must run."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
     if IN_CI:
         missing = [name for name, ok in (("PostgreSQL", _uses_postgres()), ("Redis", bool(os.environ.get("REDIS_URL")))) if not ok]
         if missing:
