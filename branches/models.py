@@ -167,7 +167,12 @@ class OfficerPost(models.Model):
     @property
     def rank(self) -> int:
         """Where the post stands among a branch's officers: in the order of ``Post`` (书记 first)."""
-        return _POST_RANK.get(self.post, len(_POST_RANK))
+        return self.post_rank(self.post)
+
+    @staticmethod
+    def post_rank(post: str) -> int:
+        """``rank`` for a post given by its value (rows read with ``values()``)."""
+        return _POST_RANK.get(post, len(_POST_RANK))
 
 
 _POST_RANK = {value: i for i, value in enumerate(OfficerPost.Post.values)}

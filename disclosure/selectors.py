@@ -15,7 +15,6 @@ from django.utils import timezone
 from branches.models import Branch, OfficerPost, PartyGroup
 from members.models import COUNTED_LABEL, Member
 
-_POST_ORDER = {value: i for i, value in enumerate(OfficerPost.Post.values)}
 _POST_LABELS = dict(OfficerPost.Post.choices)
 _UNIT_ORDER = {value: i for i, value in enumerate(Branch.Unit.values)}
 _UNIT_LABELS = dict(Branch.Unit.choices)
@@ -125,7 +124,7 @@ def public_branch_page(code: str) -> PublicBranchPage:
             PublicOfficer(post=r["post"], name=r["member__name"], photo_url=_photo_url(r["member__photo"]))
             for r in officer_rows
         ),
-        key=lambda o: _POST_ORDER.get(o.post, 99),
+        key=lambda o: OfficerPost.post_rank(o.post),
     )
     party_groups = PartyGroup.objects.filter(branch_id=row["pk"]).count()
     # 党员人数, as the logged-in branch page counts it (members.models.COUNTED).
