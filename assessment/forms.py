@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DateInput
+
 from .models import Appraisal, PointEntry
 from .periods import QUARTER_PATTERN
 
 FINDING_SLOTS = 3
-# A browser's date input takes only ISO dates: a localized value ("2026年11月28日") shows as empty.
-ISO_DATE = "%Y-%m-%d"
 
 
 class InspectionForm(forms.Form):
@@ -22,7 +22,7 @@ class InspectionForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": _("请选择月份")},
     )
-    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+    inspected_on = forms.DateField(label=_("检查日期"), widget=DateInput())
     note = forms.CharField(label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, units, standard, **kwargs):
@@ -54,7 +54,7 @@ class InspectionForm(forms.Form):
             self.fields[f"finding_{n}_deadline"] = forms.DateField(
                 label=_("整改期限"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+                widget=DateInput(),
                 help_text=_("不填则为检查日起15天"),
             )
             self.fields[f"finding_{n}_photo"] = forms.ImageField(
@@ -107,7 +107,7 @@ class RectificationActForm(forms.Form):
     result = forms.CharField(label=_("整改完成情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(
-        label=_("新的整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+        label=_("新的整改期限"), required=False, widget=DateInput()
     )
 
 
@@ -116,7 +116,7 @@ class PointEntryForm(forms.ModelForm):
         model = PointEntry
         fields = ["member", "kind", "points", "reason", "on"]
         widgets = {
-            "on": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+            "on": DateInput(),
             "points": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 

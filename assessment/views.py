@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.scope import Cap, scope_for
 from members.models import Member
 from members.selectors import members_writable_by
+from portal.forms import apply_errors
 
 from . import services
 from .forms import GradeForm, InspectionForm, PointEntryForm, RectificationActForm, SelfAssessmentForm
@@ -38,14 +39,6 @@ PAGE_SIZE = 30
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_safe
@@ -89,7 +82,7 @@ def inspection_new(request):
                 findings=form.findings(),
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存 {inspection.branch.name} {inspection.month:%Y年%m月} 的督查结果")
             return redirect("assessment:inspection-detail", pk=inspection.pk)
@@ -185,7 +178,7 @@ def rectification_act(request, pk: int):
     try:
         steps[d["action"]]()
     except ValidationError as exc:
-        _errors(form, exc)
+        apply_errors(form, exc)
         return _rectification_page(request, rect, form, status=400)
     messages.success(request, "已保存")
     return redirect("assessment:rectification-detail", pk=rect.pk)
@@ -234,7 +227,7 @@ def point_add(request):
                 member=d["member"], kind=d["kind"], points=d["points"], reason=d["reason"], on=d["on"], by=request.user
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已为 {d['member'].name} 记录 {d['points']} 分")
             return redirect("assessment:points")

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scope import Cap, scope_for
+from portal.forms import apply_errors
 
 from .dues import CSV_HEADERS, SOURCE, dues_import_file, dues_month_save
-from .forms import DuesForm, DuesImportForm, apply_errors
+from .forms import DuesForm, DuesImportForm
 from .models import Category, DuesMonth, Item
 from .selectors import branches_readable_by, get_branch_for_user
 

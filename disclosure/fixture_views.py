@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.scope import Cap, scope_for
+from portal.forms import apply_errors
 
-from .forms import CheckForm, OfficePhoneForm, apply_errors
+from .forms import CheckForm, OfficePhoneForm
 from .models import Fixture
 from .selectors import get_check_for_user, get_fixture_for_user, get_site_for_user, sites_with_counts
 from .sites import fixture_check_record, site_set_office_phone

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DateInput
+
 from .models import Audience, Category, FixtureCheck, validate_period
 
 # 党费 comes from the monthly table (dues pages); every other category may be written by hand.
@@ -18,16 +20,6 @@ MANUAL_CATEGORIES = [(value, label) for value, label in Category.choices if valu
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CANDIDATE_STAGES = [(s, s) for s in ("入党积极分子", "发展对象", "预备党员", "正式党员")]
 CANDIDATE_FIELDS = ("candidates", "stage", "objection_from", "objection_to", "contact")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when it names none)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class CheckForm(forms.Form):
@@ -94,8 +86,8 @@ class ItemForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("拟确定为（发展党员公示填写）"), required=False, choices=[("", "—"), *CANDIDATE_STAGES]
     )
-    objection_from = forms.DateField(label=_("公示开始日期"), required=False, widget=DATE)
-    objection_to = forms.DateField(label=_("公示结束日期"), required=False, widget=DATE)
+    objection_from = forms.DateField(label=_("公示开始日期"), required=False, widget=DateInput())
+    objection_to = forms.DateField(label=_("公示结束日期"), required=False, widget=DateInput())
     contact = forms.CharField(
         label=_("意见反映联系人及办公电话"),
         required=False,

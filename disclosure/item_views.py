@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.scope import Cap, scope_for
+from portal.forms import apply_errors
 
 from . import services
-from .forms import ApproveForm, ItemForm, RejectForm, ReviseForm, apply_errors
+from .forms import ApproveForm, ItemForm, RejectForm, ReviseForm
 from .models import Audience, Category, Item, validate_period
 from .selectors import branches_writable_by, get_item_for_user, items_visible_to
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
+from portal.forms import DateInput
 
 from .models import Attendance, Meeting, MeetingType
 from .services import Mark
@@ -30,7 +31,7 @@ class MeetingForm(forms.Form):
     party_group = forms.ModelChoiceField(
         label=_("党小组（党小组会必选）"), queryset=PartyGroup.objects.none(), required=False
     )
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(label=_("日期"), widget=DateInput())
     starts_at = forms.TimeField(
         label=_("开始时间"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -91,6 +92,6 @@ def meeting_initial(meeting: Meeting) -> dict:
 
 class PlanItemForm(forms.Form):
     planned_on = forms.DateField(
-        label=_("计划日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("计划日期"), required=False, widget=DateInput()
     )
     topic = forms.CharField(label=_("主题"), max_length=200, required=False)

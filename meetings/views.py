@@ -19,6 +19,7 @@ from accounts.scope import Cap, scope_for
 from branches.models import Branch
 from branches.selectors import branches_where, get_branch_for_user
 from members.models import Member
+from portal.forms import apply_errors
 
 from . import services, uploads
 from .forms import MARK_CHOICES, MeetingForm, meeting_initial
@@ -26,11 +27,6 @@ from .models import Attendance, Meeting, MeetingAttachment, MeetingPhoto
 from .selectors import get_meeting_for_user, meetings_visible_to
 
 PAGE_SIZE = 30
-
-
-def _form_errors(form: MeetingForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_safe
@@ -126,7 +122,7 @@ def meeting_create(request):
                     for upload in request.FILES.getlist("attachments"):
                         uploads.meeting_add_attachment(meeting=meeting, upload=upload)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("会议记录已保存"))
@@ -208,7 +204,7 @@ def meeting_edit(request, pk: int):
                 for upload in request.FILES.getlist("attachments"):
                     uploads.meeting_add_attachment(meeting=meeting, upload=upload)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("会议记录已更新"))
             return redirect(meeting.get_absolute_url())

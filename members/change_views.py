@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scope import Cap, scope_for
 from branches.selectors import get_branch_for_user
+from portal.forms import apply_errors
 
 from . import services
 from .forms import (
@@ -49,11 +50,7 @@ def _apply(form, call):
     try:
         return call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        apply_errors(form, exc)
         return None
 
 

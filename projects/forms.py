@@ -1,26 +1,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, OfficerPost
 from members.models import Member
+from portal.forms import DateInput
 
 from .models import KeyTask, Milestone, ProgressReport, Project, ProjectPhoto
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when it names none)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class LeadChoiceField(forms.ModelChoiceField):
@@ -38,7 +27,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["branch", "lead", "name", "category", "goal", "budget", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "goal": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "goal": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"lead": LeadChoiceField}
 
     def __init__(self, *args, branches, **kwargs):
@@ -58,7 +47,7 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "weight", "planned_on", "done_on", "note"]
-        widgets = {"planned_on": DATE, "done_on": DATE}
+        widgets = {"planned_on": DateInput(), "done_on": DateInput()}
 
 
 class PhotoForm(forms.ModelForm):

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.scope import Cap, scope_for
+from portal.forms import apply_errors
 
 from . import services
-from .forms import KeyTaskForm, MonthCheckForm, apply_errors
+from .forms import KeyTaskForm, MonthCheckForm
 from .selectors import (
     get_key_task_for_user,
     get_key_task_month_for_user,

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.scope import Cap, get_object_for_user, scope_for
+from portal.forms import apply_errors
 
 from . import services
-from .forms import DropForm, MilestoneForm, PhotoForm, ProjectForm, ReportForm, apply_errors
+from .forms import DropForm, MilestoneForm, PhotoForm, ProjectForm, ReportForm
 from .models import Category, ProjectPhoto, Status
 from .selectors import (
     branches_writable_by,

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from projects import services
 from portal.photos import MAX_SIDE
+from projects import services
 
 from .images import jpeg_bytes, png_bytes
 
