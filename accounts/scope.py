@@ -115,11 +115,13 @@ class Scope:
         return q
 
     def covers(self, cap: Cap, branch: Branch | None) -> bool:
-        if self.everything:
-            return True
         if branch is None:
-            return False
-        return any(branch.path.startswith(p) for p in self.paths.get(cap, ()))
+            return self.everything
+        return self.reaches(cap, branch.path)
+
+    def reaches(self, cap: Cap, path: str) -> bool:
+        """Whether ``cap`` reaches the branch at ``path`` (answered without loading the branch)."""
+        return self.everything or any(path.startswith(p) for p in self.paths.get(cap, ()))
 
     # Shorthands for the two capabilities nearly every selector asks about.
     def read_q(self, via: str = "") -> Q:

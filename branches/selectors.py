@@ -47,14 +47,19 @@ EXPIRING_WITHIN_DAYS = 90
 
 
 def expiring_officer_posts_for(user, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[OfficerPost]:
-    """Terms ending soon, for town staff to plan the next election."""
-    return officer_posts_visible_to(user).expiring(within_days).order_by("term_end")
+    """Terms ending soon, for town staff to plan the next election: the columns the lists print."""
+    return (
+        officer_posts_visible_to(user)
+        .expiring(within_days)
+        .only("post", "term_start", "term_end", "branch__id", "branch__name", "member__id", "member__name")
+        .order_by("term_end", "pk")
+    )
 
 
-def expiring_terms_for(user, within_days: int = EXPIRING_WITHIN_DAYS) -> list[OfficerPost]:
-    """``expiring_officer_posts_for`` as a list, each post with ``days_left`` until its term ends."""
+def with_days_left(posts) -> list[OfficerPost]:
+    """The posts as a list, each with ``days_left`` until its term ends."""
     today = timezone.localdate()
-    posts = list(expiring_officer_posts_for(user, within_days))
+    posts = list(posts)
     for post in posts:
         post.days_left = (post.term_end - today).days
     return posts

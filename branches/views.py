@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.scope import Cap, scope_for
 
-from .selectors import EXPIRING_WITHIN_DAYS, expiring_terms_for
+from .selectors import EXPIRING_WITHIN_DAYS, expiring_officer_posts_for, with_days_left
+
+PAGE_SIZE = 50
 
 
 @require_safe
@@ -24,5 +27,6 @@ def expiring_terms(request):
     """Officer terms ending within 90 days: town staff prepare the elections."""
     if not scope_for(request.user).has(Cap.OVERVIEW):
         raise PermissionDenied
-    posts = expiring_terms_for(request.user)
-    return render(request, "branches/expiring_terms.html", {"posts": posts, "within_days": EXPIRING_WITHIN_DAYS})
+    page = Paginator(expiring_officer_posts_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "posts": with_days_left(page.object_list), "within_days": EXPIRING_WITHIN_DAYS}
+    return render(request, "branches/expiring_terms.html", context)

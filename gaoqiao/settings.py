@@ -123,7 +123,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # The first backend refuses a locked login before any password is checked.
-AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "accounts.backends.PortalModelBackend"]
 
 # Lockout (django-axes, accounts.lockout): 5 wrong passwords for one account from one
 # address lock that pair for an hour; a town admin can unlock it sooner in the admin.
@@ -328,6 +328,11 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# With Redis, sessions are read from the shared cache and written through to the database: a page
+# costs no session query, and a cache that is emptied or down only means reading the table. Without
+# it (a laptop) they stay in the database: a per-process memory cache would keep a session alive in
+# one worker after logging out in another.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_CACHE_URL else "db")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

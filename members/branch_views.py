@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -20,16 +19,22 @@ from branches.models import Branch
 from branches.selectors import (
     EXPIRING_WITHIN_DAYS,
     branches_visible_to,
-    expiring_terms_for,
+    expiring_officer_posts_for,
     get_branch_for_user,
     officer_posts_visible_to,
-    party_groups_visible_to,
+    with_days_left,
 )
 
-from .filters import STATUS_CHOICES, RosterFilter
-from .models import COUNTED_LABEL, Member, counted_q
-from .presenters import chips_html, party_groups_html, roster_html, roster_rows, roster_values, tree_html
-from .selectors import branch_tree_for, members_visible_to
+from .filters import FILTER_KEYS, STATUS_CHOICES, RosterFilter
+from .models import COUNTED_LABEL, Member
+from .presenters import GroupRow, chips_html, party_groups_html, roster_html, roster_rows, roster_values, tree_html
+from .selectors import (
+    branch_tree_for,
+    members_of_tree,
+    members_visible_to,
+    party_group_counts,
+    party_groups_of_tree,
+)
 from .views import PAGE_SIZE
 
 # How many expiring terms the tree page lists before linking to the full page.
@@ -48,10 +53,10 @@ def tree(request):
     context = {"roots": roots, "tree_html": tree_html(roots, open_top=True), "is_town": is_town}
     if is_town:
         # Town staff plan elections and conversions from here.
-        expiring = expiring_terms_for(request.user)
+        expiring = expiring_officer_posts_for(request.user)
         context.update(
-            expiring=expiring[:EXPIRING_ON_TREE],
-            expiring_count=len(expiring),
+            expiring=with_days_left(expiring[:EXPIRING_ON_TREE]),
+            expiring_count=expiring.count(),
             expiring_within_days=EXPIRING_WITHIN_DAYS,
             due_count=members_visible_to(request.user).due_for_conversion().count(),
         )
@@ -65,34 +70,48 @@ def detail(request, pk: int):
     user = request.user
     branch = get_branch_for_user(user, pk=pk)
     scope = scope_for(user)
-    # The parent, for the way back up, only if this user may open it.
-    parent = branches_visible_to(user).filter(path=branch.path[: -Branch.steplen]).first() if branch.depth > 1 else None
+    # The parent, for the way back up, only if this user may open it (asked of the scope first: no query if not).
+    parent_path = branch.path[: -Branch.steplen]
+    parent = (
+        branches_visible_to(user).filter(path=parent_path).select_related(None).only("pk", "name").first()
+        if branch.depth > 1 and scope.reaches(Cap.READ, parent_path)
+        else None
+    )
 
-    # The subtree with member counts, in two queries.
+    # The subtree the user may read, with member counts, in two queries.
     nodes = branch_tree_for(user, root=branch)
     node = nodes[0] if nodes else None
     has_subtree = bool(node and node.children)
 
     officers = sorted(
-        officer_posts_visible_to(user).filter(branch=branch).current(), key=lambda p: (p.rank, p.term_start)
+        officer_posts_visible_to(user)
+        .filter(branch=branch)
+        .current()
+        .only("post", "term_start", "term_end", "branch__id", "member__id", "member__name"),
+        key=lambda p: (p.rank, p.term_start),
     )
-    party_groups = list(
-        party_groups_visible_to(user)
-        .filter(branch__path__startswith=branch.path)
-        .annotate(n_members=Count("members", filter=counted_q("members__")))
-        .order_by("branch__path", "pk")  # creation order: 第一, 第二, 第三…
-    )
+    # Party groups as (pk, label, count) rows: a town's page has 100+; their counts come from the tree's query.
+    group_counts = party_group_counts(node)
+    party_groups = [
+        GroupRow(pk=pk, label=f"{b.name} · {name}" if has_subtree else name, n_members=group_counts.get(pk, 0))
+        for pk, name, b in party_groups_of_tree(node)
+    ]
 
-    roster = members_visible_to(user).in_subtree(branch).by_pinyin()
+    roster = members_of_tree(node).by_pinyin()
     filterset = RosterFilter(
         request.GET or None,
         queryset=roster,
         request=request,
-        party_groups=party_groups,
-        group_labels=(lambda g: f"{g.branch.name} · {g.name}") if has_subtree else None,
+        party_group_choices=[(str(g.pk), g.label) for g in party_groups],
     )
-    page = Paginator(roster_values(user, filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     data = filterset.form.data if filterset.is_bound else {}
+    filtered = any(data.get(f) for f in FILTER_KEYS)
+    paginator = Paginator(roster_values(user, filterset.qs), PAGE_SIZE)
+    if node is not None and not filtered:
+        # Unfiltered, the roster is the members the tree counts (COUNTED, in the visible subtree):
+        # its total saves a COUNT over the subtree (tests/pages/test_branch_page.py checks they agree).
+        paginator.count = node.total_members
+    page = paginator.get_page(request.GET.get("page"))
     rows = roster_rows(page.object_list, with_branch=has_subtree)
 
     context = {
@@ -105,9 +124,9 @@ def detail(request, pk: int):
         "officers": officers,
         "party_groups": party_groups,
         "filterset": filterset,
-        "filtered": any(data.get(f) for f in ("q", "category", "status", "standing", "party_group")),
-        "chips_html": chips_html(_chips(request, party_groups, has_subtree)),
-        "party_groups_html": party_groups_html(party_groups, with_branch=has_subtree),
+        "filtered": filtered,
+        "chips_html": chips_html(_chips(request, party_groups)),
+        "party_groups_html": party_groups_html(party_groups),
         "page": page,
         "members": rows,
         "roster_html": roster_html(rows),
@@ -125,7 +144,7 @@ def _without(params, key: str) -> str:
     return params.urlencode()
 
 
-def _chips(request, party_groups, has_subtree) -> list[tuple[str, str, bool]]:
+def _chips(request, party_groups: list[GroupRow]) -> list[tuple[str, str, bool]]:
     """Filter chips (label, link, on): one tap each; tapping an active chip clears it."""
 
     base = request.GET.copy()
@@ -146,5 +165,5 @@ def _chips(request, party_groups, has_subtree) -> list[tuple[str, str, bool]]:
     chips = [(str(Member.Category.PROBATIONARY.label), *link("category", Member.Category.PROBATIONARY))]
     chips += [(str(label), *link("status", value)) for value, label in STATUS_CHOICES]
     for g in party_groups:
-        chips.append((f"{g.branch.name} · {g.name}" if has_subtree else g.name, *link("party_group", str(g.pk))))
+        chips.append((g.label, *link("party_group", str(g.pk))))
     return chips

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Cap, scope_for
-from branches.models import PartyGroup
 
 from .models import COUNTED, Member
 from .names import search_key
@@ -45,11 +44,16 @@ def member_search_q(user, text: str) -> Q:
     return q
 
 
+# The roster's filters: any of them set, the page says "找到 n 人" instead of 党员人数.
+FILTER_KEYS = ("q", "category", "status", "standing", "party_group")
+
+
 class RosterFilter(django_filters.FilterSet):
     """Search and filters of a branch roster.
 
-    The party group choices are the groups of the branch being shown (and of
-    its sub-branches), passed in by the view so building them costs no query.
+    The party group choices ``(pk, label)`` are the groups of the branch being
+    shown (and of its sub-branches), passed in by the view so building them
+    costs no query.
     Without a status or standing filter the roster lists the members 党员人数
     counts (``models.COUNTED``), so the list and the count agree.
     """
@@ -72,12 +76,9 @@ class RosterFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "category", "status", "standing", "party_group"]
 
-    def __init__(
-        self, data=None, queryset=None, *, party_groups: Iterable[PartyGroup] = (), group_labels=None, **kwargs
-    ):
+    def __init__(self, data=None, queryset=None, *, party_group_choices: Iterable[tuple[str, str]] = (), **kwargs):
         super().__init__(data, queryset, **kwargs)
-        label = group_labels or (lambda g: g.name)
-        choices = [(str(g.pk), label(g)) for g in party_groups]
+        choices = list(party_group_choices)
         choices.append((NO_GROUP, _("未分党小组")))
         self.filters["party_group"].extra["choices"] = choices
 

@@ -6,7 +6,7 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accounts.scope import Cap, Scope, get_object_for_user, scope_for
-from branches.models import Branch
+from branches.models import Branch, PartyGroup
 from branches.selectors import branches_visible_to, town_of
 
 from .models import COUNTED, Member, MemberTransfer, RosterImport
@@ -118,22 +118,40 @@ class TreeNode:
     own_members: int = 0
     total_members: int = 0
     children: list[TreeNode] = field(default_factory=list)
+    # The branch's own members by party group id (None: in no group), from the same query as the counts.
+    own_by_group: dict[int | None, int] = field(default_factory=dict)
+
+    def walk(self):
+        """This node and every node below it."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
 def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
     """The visible tree with member counts in a fixed number of queries, whatever its size.
 
     Counts are 党员人数 as defined once in ``members.models.COUNTED``, grouped
-    in one query and summed up the tree in Python.
+    by branch and party group in one query and summed up the tree in Python, so
+    a page that shows both the tree and its party groups counts once.
     """
     qs = branches_visible_to(user)
     if root is not None:
         qs = qs.filter(path__startswith=root.path)
-    branches = list(qs.order_by("path"))
-    counts = dict(
-        Member.objects.filter(COUNTED, branch__in=qs).values_list("branch_id").annotate(n=Count("pk")).order_by()
-    )
-    nodes = {b.path: TreeNode(branch=b, own_members=counts.get(b.pk, 0)) for b in branches}
+    # The columns the tree and the pages built on it read: no area, no treebeard counters.
+    branches = list(qs.select_related(None).only("path", "depth", "name", "kind", "is_active").order_by("path"))
+    by_branch: dict[int, dict[int | None, int]] = {}
+    for branch_id, group_id, n in (
+        Member.objects.filter(COUNTED, branch__in=[b.pk for b in branches])
+        .values_list("branch_id", "party_group_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_branch.setdefault(branch_id, {})[group_id] = n
+    nodes = {}
+    for b in branches:
+        groups = by_branch.get(b.pk, {})
+        nodes[b.path] = TreeNode(branch=b, own_members=sum(groups.values()), own_by_group=groups)
     roots: list[TreeNode] = []
     step = Branch.steplen
     for path, node in nodes.items():
@@ -144,6 +162,31 @@ def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
         node = nodes[path]
         node.total_members = node.own_members + sum(c.total_members for c in node.children)
     return roots
+
+
+def members_of_tree(node: TreeNode | None):
+    """The members of a subtree from :func:`branch_tree_for`: its nodes are the branches the
+    user's scope lets them read, so their ids stand for the scope (no path match over a join)."""
+    if node is None:
+        return Member.objects.none()
+    return Member.objects.filter(branch_id__in=[n.branch.pk for n in node.walk()])
+
+
+def party_groups_of_tree(node: TreeNode | None) -> list[tuple[int, str, Branch]]:
+    """``(pk, name, branch)`` of the party groups in a subtree from :func:`branch_tree_for`, by
+    branch in tree order and in creation order within a branch (第一, 第二, 第三…)."""
+    branches = {n.branch.pk: n.branch for n in node.walk()} if node else {}
+    rows = PartyGroup.objects.filter(branch_id__in=branches).values_list("pk", "name", "branch_id")
+    return sorted(((pk, name, branches[b]) for pk, name, b in rows), key=lambda g: (g[2].path, g[0]))
+
+
+def party_group_counts(node: TreeNode | None) -> dict[int | None, int]:
+    """党员人数 by party group over a node's subtree (None: members in no group)."""
+    counts: dict[int | None, int] = {}
+    for n in node.walk() if node else ():
+        for group_id, k in n.own_by_group.items():
+            counts[group_id] = counts.get(group_id, 0) + k
+    return counts
 
 
 def transfer_targets_for(member: Member) -> QuerySet[Branch]:

@@ -42,7 +42,14 @@ def due_for_conversion(request):
     if not scope_for(request.user).has(Cap.READ):
         # A list for those who follow up a branch, not for a member's own login.
         raise PermissionDenied
-    qs = members_visible_to(request.user).due_for_conversion().order_by("joined_on", "name", "id")
+    qs = (
+        members_visible_to(request.user)
+        .due_for_conversion()
+        .only("name", "joined_on", "branch__name", "branch__path")  # what the list prints, and the scope check
+        .select_related(None)
+        .select_related("branch")
+        .order_by("joined_on", "name", "id")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

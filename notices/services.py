@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.selectors import responsible_users
 
 from .models import Flag, Notice
+from .selectors import forget_unread
 
 BATCH = 2000
 
@@ -138,6 +139,7 @@ def notify_many(notices: list[Notice]) -> int:
     if not notices:
         return 0
     Notice.objects.bulk_create(notices, batch_size=BATCH, ignore_conflicts=True)
+    forget_unread(n.recipient_id for n in notices)
     from .tasks import notices_email_pending
 
     transaction.on_commit(notices_email_pending.delay)
@@ -166,9 +168,11 @@ def notices_email_pending(*, limit: int = 500) -> int:
 def notice_mark_read(*, notice: Notice) -> Notice:
     if notice.read_at is None:
         notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
+        notice.save(update_fields=["read_at"])  # the post_save signal forgets the cached unread count
     return notice
 
 
 def notices_mark_all_read(*, user) -> int:
-    return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    n = Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    forget_unread([user.pk])
+    return n

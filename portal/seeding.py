@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,4 +146,16 @@ def demo_seed(
     with transaction.atomic():
         for step in steps:
             step.run(ctx)
+            _analyze()
     return ctx
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a step's bulk inserts (PostgreSQL sees the transaction's own rows).
+
+    Without them the next step's queries are planned for the empty tables the
+    migrations left: at ``--scale 40`` one lookup per town took 30 s.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -137,3 +137,47 @@ def test_pagination_keeps_the_filters(town_admin, branch_a):
     MemberFactory.create_batch(51, branch=branch_a, category=Member.Category.FULL)
     html = town_admin.get(_url(branch_a, category="full")).content.decode()
     assert "?category=full&amp;page=2" in html
+
+
+def _mixed_roster(town, branch_a):
+    """A general branch with two sub-branches and party groups, plus members 党员人数 leaves out."""
+    general = BranchFactory(parent=town, name="高桥渔业党总支", kind=Branch.Kind.GENERAL_BRANCH)
+    sub1 = BranchFactory(parent=general, name="渔业第一党支部")
+    sub2 = BranchFactory(parent=general, name="渔业第二党支部")
+    g1 = PartyGroupFactory(branch=sub1, name="第一党小组")
+    g2 = PartyGroupFactory(branch=sub2, name="第一党小组")
+    MemberFactory.create_batch(3, branch=sub1, party_group=g1)
+    MemberFactory.create_batch(2, branch=sub2, party_group=g2)
+    MemberFactory(branch=sub2)  # in no group
+    MemberFactory(branch=sub2, party_group=g2, standing=Member.Standing.SUSPENDED)  # still counted
+    MemberFactory(branch=sub1, party_group=g1, standing=Member.Standing.EXPELLED)
+    MemberFactory(branch=sub2, party_group=g2, transferred_out_on=dt.date(2024, 5, 1))
+    MemberFactory.create_batch(4, branch=branch_a)
+    return general, sub1, g1, g2
+
+
+def test_unfiltered_count_is_the_roster_the_page_lists(town_admin, town_staff, secretary_a, town, branch_a, member_a):
+    """The page takes its unfiltered total from the tree's counts: it must be the roster's own length."""
+    general, sub1, g1, g2 = _mixed_roster(town, branch_a)
+    cases = [(town_admin, town), (town_admin, general), (town_staff, sub1), (secretary_a, branch_a)]
+    for client, branch in cases:
+        response = client.get(_url(branch, page=1))
+        counted = Member.objects.counted().in_subtree(branch).count()
+        listed = [m.pk for n in range(1, 3) for m in client.get(_url(branch, page=n)).context["members"]]
+        assert response.context["page"].paginator.count == counted == len(set(listed)), branch.name
+        assert f"党员人数 {counted}" in response.content.decode()
+    assert counted == 6  # branch_a: member_a, the secretary and four more
+
+    # A filter is counted by the database, not taken from the tree.
+    response = town_admin.get(_url(general, standing="expelled"))
+    assert response.context["page"].paginator.count == 1
+    assert "找到 1 人" in response.content.decode()
+
+
+def test_party_group_counts_come_from_the_members_counted(town_admin, town, branch_a):
+    general, _sub1, g1, g2 = _mixed_roster(town, branch_a)
+    rows = {g.pk: g for g in town_admin.get(_url(general)).context["party_groups"]}
+    assert (rows[g1.pk].n_members, rows[g2.pk].n_members) == (3, 3)  # not the expelled, not the transferred out
+    assert rows[g1.pk].label == "渔业第一党支部 · 第一党小组"
+    html = town_admin.get(_url(general)).content.decode()
+    assert f'href="?party_group={g2.pk}#roster">渔业第二党支部 · 第一党小组</a> <span class="muted small">3 人' in html
