@@ -4,9 +4,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gaoqiao .venv/bin/python benchmarks/pages.py [--runs 40]
 
 Each page is requested through Django's full handler (middleware, session, auth,
-view, template) as the demo login that uses it, ``--warmup`` times and then
-``--runs`` times; it prints the median and the 95th percentile of the server
-time and the number of queries. The query count is also taken at page size 10
+view, template) as the demo login that uses it, ``--warmup`` rounds and then
+``--runs`` rounds of every page in turn (so a slow spell of a shared machine
+falls on all pages alike); it prints the median and the 95th percentile of the
+server time and the number of queries. The last line times a fixed piece of
+pure Python between the rounds: how fast the machine was during the run, to
+compare runs on different machines. The query count is also taken at page size 10
 and 50 (``?page_size=`` on the API, ``?q=`` narrowing on the branch page is
 not used) to show it does not grow with the page.
 
@@ -100,7 +103,13 @@ def _count_queries(connection, call) -> int:
     return n
 
 
+def _reference() -> None:
+    """A fixed piece of pure Python, timed between the pages: how fast this machine is right now."""
+    sum(range(200_000))
+
+
 def measure(runs: int, warmup: int):
+    """Each round requests every page once, so a slow spell of a shared machine falls on all pages alike."""
     import django
 
     django.setup()
@@ -110,35 +119,46 @@ def measure(runs: int, warmup: int):
     from accounts.models import User
 
     ids = _ids()
+    pages = _pages(ids)
     clients: dict[str, Client] = {}
-    for label, login, url in _pages(ids):
-        client = clients.get(login)
-        if client is None:
+    for _label, login, _url in pages:
+        if login not in clients:
             client = clients[login] = Client(HTTP_HOST="127.0.0.1")
             client.force_login(User.objects.get(username=login))
-        for _ in range(warmup):
-            response = client.get(url)
-        assert response.status_code == 200, (label, url, response.status_code)
-        times = []
-        for _ in range(runs):
+    for _ in range(warmup):
+        for label, login, url in pages:
+            response = clients[login].get(url)
+            assert response.status_code == 200, (label, url, response.status_code)
+    times: dict[str, list[float]] = {label: [] for label, _login, _url in pages}
+    reference: list[float] = []
+    for _ in range(runs):
+        for label, login, url in pages:
             start = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
+            clients[login].get(url)
+            times[label].append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        _reference()
+        reference.append((time.perf_counter() - start) * 1000)
+    for label, login, url in pages:
+        client = clients[login]
         queries = _count_queries(connection, lambda c=client, u=url: c.get(u))
         small = None
         if url.startswith("/api/") and "?" not in url:
             small = _count_queries(connection, lambda c=client, u=url: c.get(u + "?page_size=10"))
-        times.sort()
-        yield (
-            {
-                "label": label,
-                "url": url,
-                "median": statistics.median(times),
-                "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
-                "queries": queries,
-                "queries_small_page": small,
-            }
-        )
+        yield _row(label, url, times[label], queries, small)
+    yield _row("(reference: sum(range(200,000)))", "", reference, 0, None)
+
+
+def _row(label: str, url: str, times: list[float], queries: int, small: int | None) -> dict:
+    times = sorted(times)
+    return {
+        "label": label,
+        "url": url,
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+        "queries": queries,
+        "queries_small_page": small,
+    }
 
 
 def _wrk(url: str, seconds: int, *extra: str) -> tuple[float, str, str]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.scope import Cap, scope_for
 
+from .presenters import expiring_rows_html
 from .selectors import EXPIRING_WITHIN_DAYS, expiring_officer_posts_for, with_days_left
 
 PAGE_SIZE = 50
@@ -28,5 +29,6 @@ def expiring_terms(request):
     if not scope_for(request.user).has(Cap.OVERVIEW):
         raise PermissionDenied
     page = Paginator(expiring_officer_posts_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "posts": with_days_left(page.object_list), "within_days": EXPIRING_WITHIN_DAYS}
+    posts = with_days_left(page.object_list)
+    context = {"page": page, "posts": posts, "rows_html": expiring_rows_html(posts), "within_days": EXPIRING_WITHIN_DAYS}
     return render(request, "branches/expiring_terms.html", context)

@@ -328,11 +328,11 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
-# With Redis, sessions are read from the shared cache and written through to the database: a page
-# costs no session query, and a cache that is emptied or down only means reading the table. Without
-# it (a laptop) they stay in the database: a per-process memory cache would keep a session alive in
-# one worker after logging out in another.
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_CACHE_URL else "db")
+# With Redis, sessions are read from the shared cache and written through to the database
+# (portal.sessions): a page costs no session query, and a cache that is emptied or down only means
+# reading the table. Without it (a laptop) they stay in the database: a per-process memory cache
+# would keep a session alive in one worker after logging out in another.
+SESSION_ENGINE = "portal.sessions" if REDIS_CACHE_URL else "django.contrib.sessions.backends.db"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -11,11 +11,7 @@ class NoticesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .models import Notice
-        from .selectors import forget_unread
-
-        def notice_changed(sender, instance, **kwargs):
-            # A notice saved or deleted one by one (the services, the admin): its reader's count changes.
-            forget_unread([instance.recipient_id])
+        from .selectors import notice_changed
 
         post_save.connect(notice_changed, sender=Notice, dispatch_uid="notices_forget_unread_save")
         post_delete.connect(notice_changed, sender=Notice, dispatch_uid="notices_forget_unread_delete")

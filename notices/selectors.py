@@ -66,6 +66,11 @@ def forget_unread(user_ids: Iterable[int]) -> None:
     transaction.on_commit(forget)
 
 
+def notice_changed(sender, instance, **kwargs):
+    """post_save/post_delete of a Notice (the services, the admin): its reader's count changes."""
+    forget_unread([instance.recipient_id])
+
+
 def get_notice_for_user(user, pk) -> Notice:
     from django.shortcuts import get_object_or_404
 

@@ -79,3 +79,23 @@ def test_dissolved_branch_marked_in_tree(town_admin, town):
 
 def test_member_login_has_no_tree(member):
     assert member.get(reverse("branches:tree")).status_code == 403
+
+
+def test_expiring_terms_are_paged_by_50_soonest_first_and_escaped(town_staff, town):
+    today = timezone.localdate()
+    branch = BranchFactory(parent=town, name="<b>渔业</b>党支部")
+    for days in range(1, 56):
+        OfficerPostFactory(branch=branch, post="organisation", term_end=today + dt.timedelta(days=days))
+    first = town_staff.get(reverse("branches:expiring_terms"))
+    assert [p.days_left for p in first.context["posts"]] == list(range(1, 51))
+    html = first.content.decode()
+    assert "共 55 人" in html and "第 1 / 2 页" in html
+    assert "&lt;b&gt;渔业&lt;/b&gt;党支部" in html and "<b>渔业" not in html
+    assert '<span class="badge badge--red">30 天</span>' in html and '<span class="badge">31 天</span>' in html
+    assert f'href="{reverse("branches:detail", args=[branch.pk])}"' in html
+    second = town_staff.get(reverse("branches:expiring_terms") + "?page=2")
+    assert [p.days_left for p in second.context["posts"]] == list(range(51, 56))
+    # The tree page shows the soonest five and counts them all.
+    tree = town_staff.get(reverse("branches:tree"))
+    assert tree.context["expiring_count"] == 55
+    assert [p.days_left for p in tree.context["expiring"]] == [1, 2, 3, 4, 5]
