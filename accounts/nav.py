@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.nav import NavLink, register
+from portal.nav import NavLink, nav_url, register
 
 
 @register
 def account_links(request, scope):
     if request.user.is_staff:
-        yield NavLink(_("管理后台"), reverse("admin:index"), order=200)
+        yield NavLink(_("管理后台"), nav_url("admin:index"), order=200)

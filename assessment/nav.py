@@ -1,25 +1,24 @@
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.scope import Cap
 from portal import home
-from portal.nav import NavLink, register
+from portal.nav import NavLink, nav_url, register
 
 
 @register
 def assessment_links(request, scope):
     if scope.has(Cap.OVERVIEW):
-        yield NavLink(_("考核概览"), reverse("assessment:dashboard"), order=2)
+        yield NavLink(_("考核概览"), nav_url("assessment:dashboard"), order=2)
     if scope.has(Cap.INSPECT):
-        yield NavLink(_("月度督查"), reverse("assessment:inspections"), order=40)
+        yield NavLink(_("月度督查"), nav_url("assessment:inspections"), order=40)
     if scope.has(Cap.READ):
-        yield NavLink(_("整改"), reverse("assessment:rectifications"), order=41)
-        yield NavLink(_("季度考核"), reverse("assessment:scores"), order=42)
+        yield NavLink(_("整改"), nav_url("assessment:rectifications"), order=41)
+        yield NavLink(_("季度考核"), nav_url("assessment:scores"), order=42)
     if scope.has(Cap.READ) or scope.own_member_id:
-        yield NavLink(_("锋领指数"), reverse("assessment:points"), order=43)
-        yield NavLink(_("民主评议"), reverse("assessment:appraisals"), order=44)
+        yield NavLink(_("锋领指数"), nav_url("assessment:points"), order=43)
+        yield NavLink(_("民主评议"), nav_url("assessment:appraisals"), order=44)
 
 
 @home.register(order=10)
@@ -28,5 +27,5 @@ def town_office_home(request, scope):
     from .selectors import town_of
 
     if scope.has(Cap.OVERVIEW) and town_of(request.user) is not None:
-        return reverse("assessment:dashboard")
+        return nav_url("assessment:dashboard")
     return None

@@ -5,7 +5,7 @@ from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from portal.api import IdFilter, ModelSerializer, StrictFilterSet
+from portal.api import ChoiceLabelField, IdFilter, ModelSerializer, StrictFilterSet
 
 from .models import Area, Branch, PartyGroup
 from .selectors import areas_visible_to, branches_visible_to, get_branch_for_user, party_groups_visible_to
@@ -13,8 +13,8 @@ from .selectors import areas_visible_to, branches_visible_to, get_branch_for_use
 
 class BranchSerializer(ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True, help_text="上级党组织 ID")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    unit_display = serializers.CharField(source="get_unit_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
+    unit_display = ChoiceLabelField(source="unit")
     area_name = serializers.CharField(source="area.name", read_only=True, default=None, allow_null=True)
 
     class Meta:

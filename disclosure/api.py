@@ -25,7 +25,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import CharField, IdFilter, ModelSerializer, StrictCharField, StrictFilterSet
+from portal.api import CharField, ChoiceLabelField, IdFilter, ModelSerializer, StrictCharField, StrictFilterSet
 
 from . import services
 from .models import Audience, Category, Item, ItemVersion, period_display, validate_period
@@ -59,7 +59,7 @@ def versions_readable_by(user):
 
 
 class VersionSerializer(ModelSerializer):
-    audience_display = serializers.CharField(source="get_audience_display", read_only=True)
+    audience_display = ChoiceLabelField(source="audience")
     is_correction = serializers.BooleanField(read_only=True, help_text="第 2 版起为更正，reason 为更正原因")
 
     class Meta:
@@ -74,7 +74,7 @@ class VersionSerializer(ModelSerializer):
 class WorkingCopySerializer(ModelSerializer):
     """The item as the workflow holds it (a draft, or a correction not yet published): for readers in scope."""
 
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="state")
     is_manual = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -88,7 +88,7 @@ class WorkingCopySerializer(ModelSerializer):
 
 class ItemSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = ChoiceLabelField(source="category")
     period_display = serializers.SerializerMethodField()
     published = serializers.SerializerMethodField(help_text="最新的已发布版本；尚未发布为 null")
     working = serializers.SerializerMethodField(

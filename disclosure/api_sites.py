@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import ID_SCHEMA, CharField, IdFilter, ModelSerializer, StrictFilterSet
+from portal.api import ID_SCHEMA, CharField, ChoiceLabelField, IdFilter, ModelSerializer, StrictFilterSet
 
 from .api import drf_error
 from .models import Fixture, FixtureCheck, Site
@@ -48,8 +48,8 @@ class SiteSerializer(ModelSerializer):
 
 class FixtureSerializer(ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
+    status_display = ChoiceLabelField(source="status")
 
     class Meta:
         model = Fixture
@@ -67,7 +67,7 @@ class _InspectableFixture(serializers.PrimaryKeyRelatedField):
 
 
 class CheckSerializer(ModelSerializer):
-    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    result_display = ChoiceLabelField(source="result")
     photo_url = serializers.SerializerMethodField(help_text="照片地址（须登录且可查看该阵地）；无照片为 null")
     checked_by_name = serializers.SerializerMethodField()
 

@@ -135,11 +135,15 @@ def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
     by branch and party group in one query and summed up the tree in Python, so
     a page that shows both the tree and its party groups counts once.
     """
-    qs = branches_visible_to(user)
-    if root is not None:
-        qs = qs.filter(path__startswith=root.path)
-    # The columns the tree and the pages built on it read: no area, no treebeard counters.
-    branches = list(qs.select_related(None).only("path", "depth", "name", "kind", "is_active").order_by("path"))
+    if root is not None and root.numchild == 0 and scope_for(user).covers(Cap.READ, root):
+        # A branch with no sub-branches (a secretary's own page): the tree is the root alone.
+        branches = [root]
+    else:
+        qs = branches_visible_to(user)
+        if root is not None:
+            qs = qs.filter(path__startswith=root.path)
+        # The columns the tree and the pages built on it read: no area, no treebeard counters.
+        branches = list(qs.select_related(None).only("path", "depth", "name", "kind", "is_active").order_by("path"))
     by_branch: dict[int, dict[int | None, int]] = {}
     for branch_id, group_id, n in (
         Member.objects.filter(COUNTED, branch__in=[b.pk for b in branches])

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.nav import NavLink, register
+from portal.nav import NavLink, nav_url, register
 
 from .selectors import unread_count
 
@@ -12,4 +11,4 @@ from .selectors import unread_count
 def notice_links(request, scope):
     n = unread_count(request.user)
     label = _("通知（%(n)s 条未读）") % {"n": n} if n else _("通知")
-    yield NavLink(label, reverse("notices:list"), order=5)
+    yield NavLink(label, nav_url("notices:list"), order=5)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import ModelSerializer, RequiredBooleanField
+from portal.api import ChoiceLabelField, ModelSerializer, RequiredBooleanField
 
 from . import services
 from .models import KeyTask, KeyTaskMonth, Milestone, ProgressReport, Project
@@ -62,8 +62,8 @@ class MilestoneUpdateSerializer(MilestoneSerializer):
 class ProjectSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     lead_name = serializers.CharField(source="lead.name", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    category_display = ChoiceLabelField(source="category")
+    status_display = ChoiceLabelField(source="status")
 
     class Meta:
         model = Project
