@@ -182,7 +182,8 @@ PUBLIC_BOARD_RECHECK_SECONDS = env.float("PUBLIC_BOARD_RECHECK_SECONDS", default
 # touches the broker's queued tasks.
 REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=REDIS_URL)
 if REDIS_CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}}
+    # Django's Redis cache, sharing one client per connection pool (portal/cache.py).
+    CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": REDIS_CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
