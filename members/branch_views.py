@@ -78,7 +78,7 @@ def detail(request, pk: int):
         else None
     )
 
-    # The subtree the user may read, with member counts, in two queries.
+    # The subtree the user may read, with member counts, in two queries (one for a branch with no sub-branches).
     nodes = branch_tree_for(user, root=branch)
     node = nodes[0] if nodes else None
     has_subtree = bool(node and node.children)
