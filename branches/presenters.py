@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from html import escape as esc
 
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from portal.links import id_url_prefix
 
 from .models import OfficerPost
 
@@ -21,13 +22,9 @@ from .models import OfficerPost
 URGENT_DAYS = 30
 
 
-def _prefix(name: str) -> str:
-    return reverse(name, args=[0])[: -len("0/")]
-
-
 def expiring_rows_html(posts) -> str:
     """``<tr>`` rows of posts carrying ``days_left`` (``selectors.with_days_left``)."""
-    branch_url, member_url = _prefix("branches:detail"), _prefix("members:detail")
+    branch_url, member_url = id_url_prefix("branches:detail"), id_url_prefix("members:detail")
     posts_label = {value: esc(str(label)) for value, label in OfficerPost.Post.choices}
     labels = [esc(_(text)) for text in ("党组织", "职务", "姓名", "任期开始", "任期结束", "剩余天数")]
     days = _("%(n)s 天")

@@ -20,6 +20,7 @@ from accounts.scope import Cap, scope_for
 from branches.models import Area, Branch
 from branches.selectors import areas_visible_to, branches_visible_to, get_branch_for_user
 from members.models import Member
+from portal.links import id_url_prefix
 
 from . import services
 from .compliance import OVERDUE, STATUS_LABELS, judge
@@ -61,7 +62,7 @@ def compliance(request):
     branches, area, area_names = _matrix_args(request)
     year = _year(request)
     matrix = compliance_matrix(branches=branches, year=year, as_of=timezone.localdate(), area_names=area_names)
-    prefix = reverse("meetings:branch", args=[0])[:-2]
+    prefix = id_url_prefix("meetings:branch")
     rows = [row.html(f"{prefix}{row.branch_id}/?year={year}") for row in matrix.rows]
     return render(
         request,

@@ -74,7 +74,7 @@ class RosterFilter(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "category", "status", "standing", "party_group"]
+        fields = list(FILTER_KEYS)
 
     def __init__(self, data=None, queryset=None, *, party_group_choices: Iterable[tuple[str, str]] = (), **kwargs):
         super().__init__(data, queryset, **kwargs)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape as esc
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from portal.links import id_url_prefix
 
 from .models import PROBATION_DAYS, Member
 from .personal_data import POLICY, shown
@@ -111,7 +111,7 @@ def roster_rows(rows, *, with_branch: bool = False) -> list[RosterRow]:
     categories = {k: str(v) for k, v in _CATEGORY_SHORT.items()}
     standings = {k: str(v) for k, v in _STANDINGS.items()}
     out_, lost, floating, due = str(_("已转出")), str(_("失联")), str(_("流动")), str(_("待转正"))
-    detail = reverse("members:detail", args=[0])[: -len("0/")]
+    detail = id_url_prefix("members:detail")
     out = []
     for r in rows:
         badge, badge_class = "", ""
@@ -173,7 +173,7 @@ def tree_html(nodes, *, open_top: bool) -> str:
     Every value from the database goes through ``html.escape``; the URL prefix, the
     kind labels and the fixed texts are worked out once per tree, not per branch.
     """
-    detail_prefix = reverse("branches:detail", args=[0])[: -len("0/")]
+    detail_prefix = id_url_prefix("branches:detail")
     kinds = {value: esc(str(label)) for value, label in Branch.Kind.choices}
     texts = {"dissolved": esc(str(_("已撤销"))), "count_title": esc(str(_("党籍正常的党员人数")))}
     return mark_safe("".join(_tree_node(node, open_top, detail_prefix, kinds, texts) for node in nodes))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from portal.nav import NavLink, nav_url, register
+from portal.links import cached_url
+from portal.nav import NavLink, register
 
 from .selectors import unread_count
 
@@ -11,4 +12,4 @@ from .selectors import unread_count
 def notice_links(request, scope):
     n = unread_count(request.user)
     label = _("通知（%(n)s 条未读）") % {"n": n} if n else _("通知")
-    yield NavLink(label, nav_url("notices:list"), order=5)
+    yield NavLink(label, cached_url("notices:list"), order=5)

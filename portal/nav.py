@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 NavSource = Callable[..., Iterable["NavLink"]]
 
@@ -32,22 +27,6 @@ class NavItem:
     label: str
     url: str
     active: bool
-
-
-def nav_url(name: str, *args) -> str:
-    """``reverse(name, args=args)``, worked out once per process: every page's nav has 20 links."""
-    return _reverse(get_script_prefix(), get_urlconf(), name, args)
-
-
-@lru_cache(maxsize=1024)
-def _reverse(prefix: str, urlconf, name: str, args: tuple) -> str:
-    return reverse(name, args=args, urlconf=urlconf)
-
-
-@receiver(setting_changed)
-def _forget_urls(setting, **kwargs):
-    if setting == "ROOT_URLCONF":  # tests that swap the URLconf
-        _reverse.cache_clear()
 
 
 def register(source: NavSource) -> NavSource:

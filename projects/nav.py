@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.scope import Cap
-from portal.nav import NavLink, nav_url, register
+from portal.links import cached_url
+from portal.nav import NavLink, register
 
 
 @register
 def project_links(request, scope):
     if scope.has(Cap.READ):
-        yield NavLink(_("书记领衔"), nav_url("projects:list"), order=50)
-        yield NavLink(_("重点任务挂图"), nav_url("projects:wall-chart"), order=51)
+        yield NavLink(_("书记领衔"), cached_url("projects:list"), order=50)
+        yield NavLink(_("重点任务挂图"), cached_url("projects:wall-chart"), order=51)
