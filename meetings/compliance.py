@@ -175,24 +175,7 @@ def judge(
         dates.sort()
 
     # The last meeting before the window, for "last held on …" in a reason.
-    before: dict[tuple, dt.date] = {}
-    earlier = (
-        Meeting.types.through.objects.filter(
-            meeting__branch_id__in=branch_ids,
-            meetingtype_id__in=type_ids,
-            meeting__held_on__lt=window_start,
-            meeting__held_on__gte=window_start - dt.timedelta(days=LAST_MEETING_LOOKBACK_DAYS),
-        )
-        .exclude(meeting__status=Meeting.Status.DRAFT)
-        .values_list("meeting__branch_id", "meeting__party_group_id", "meetingtype_id")
-        .annotate(last=Max("meeting__held_on"))
-        .order_by()
-    )
-    for branch_id, group_id, type_id, last in earlier:
-        key = (branch_id, None, type_id)
-        before[key] = max(before.get(key, last), last)
-        if group_id:
-            before[(branch_id, group_id, type_id)] = last
+    before = last_meetings_before(branch_ids, type_ids, window_start)
 
     cells: list[ComplianceCell] = []
     for info in infos:
@@ -207,6 +190,30 @@ def judge(
                         continue
                     cells.append(_cell(info, rule, group_id, group_name, period, dates, before, as_of))
     return cells
+
+
+def last_meetings_before(branch_ids, type_ids, start: dt.date) -> dict[tuple, dt.date]:
+    """The last meeting of each type before ``start`` (within the look-back), by
+    ``(branch, party group or None, type)``: the branch's key takes its groups' meetings too."""
+    rows = (
+        Meeting.types.through.objects.filter(
+            meeting__branch_id__in=branch_ids,
+            meetingtype_id__in=type_ids,
+            meeting__held_on__lt=start,
+            meeting__held_on__gte=start - dt.timedelta(days=LAST_MEETING_LOOKBACK_DAYS),
+        )
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .values_list("meeting__branch_id", "meeting__party_group_id", "meetingtype_id")
+        .annotate(last=Max("meeting__held_on"))
+        .order_by()
+    )
+    before: dict[tuple, dt.date] = {}
+    for branch_id, group_id, type_id, last in rows:
+        key = (branch_id, None, type_id)
+        before[key] = max(before.get(key, last), last)
+        if group_id:
+            before[(branch_id, group_id, type_id)] = last
+    return before
 
 
 def _cell(info, rule, group_id, group_name, period, dates, before, as_of) -> ComplianceCell:

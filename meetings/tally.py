@@ -28,7 +28,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from branches.models import Branch, PartyGroup
 
-from .compliance import DUE, HELD, LAST_MEETING_LOOKBACK_DAYS, OVERDUE, BranchInfo, ComplianceCell, _branch_infos
+from .compliance import DUE, HELD, OVERDUE, BranchInfo, ComplianceCell, _branch_infos, last_meetings_before
 from .models import Meeting, MeetingRule
 from .periods import Period, month_index, periods_between
 
@@ -162,7 +162,7 @@ class Tally:
         verdicts = list(verdicts)
         wanted = [v for v in verdicts if not self._last_in_window(v)[0]]
         if wanted and self._before is None:
-            self._before = self._last_before_window({v.branch.id for v in wanted})
+            self._before = last_meetings_before({v.branch.id for v in wanted}, self.type_ids, self.window[0])
         return [self._cell(v) for v in verdicts]
 
     def _last_in_window(self, v: Verdict) -> tuple[dt.date | None, bool]:
@@ -193,28 +193,6 @@ class Tally:
             status=v.status,
             last_meeting_on=last_on,
         )
-
-    def _last_before_window(self, branch_ids: set[int]) -> dict[tuple, dt.date]:
-        start = self.window[0]
-        rows = (
-            Meeting.types.through.objects.filter(
-                meeting__branch_id__in=branch_ids,
-                meetingtype_id__in=self.type_ids,
-                meeting__held_on__lt=start,
-                meeting__held_on__gte=start - dt.timedelta(days=LAST_MEETING_LOOKBACK_DAYS),
-            )
-            .exclude(meeting__status=Meeting.Status.DRAFT)
-            .values_list("meeting__branch_id", "meeting__party_group_id", "meetingtype_id")
-            .annotate(last=Max("meeting__held_on"))
-            .order_by()
-        )
-        before: dict[tuple, dt.date] = {}
-        for branch_id, group_id, type_id, last in rows:
-            key = (branch_id, None, type_id)
-            before[key] = max(before.get(key, last), last)
-            if group_id:
-                before[(branch_id, group_id, type_id)] = last
-        return before
 
 
 def tally(
