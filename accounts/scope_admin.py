@@ -93,10 +93,14 @@ class ScopedAdminMixin(ScopedFormFieldsMixin):
 
     # Bulk actions that only read (export); every other one writes.
     read_only_actions: tuple[str, ...] = ("export_admin_action",)
+    # Writing actions that go through a service which asks the scope for each row itself
+    # (accepting a transfer is the receiving side's write, not the record's): they get the
+    # visible selection, as a page or the API would hand the service any row the user can see.
+    service_actions: tuple[str, ...] = ()
 
     def response_action(self, request, queryset):
-        # A writing action (delete, create logins, …) sees only the part of the
+        # Any other writing action (delete, create logins, …) sees only the part of the
         # selection the user may write, whatever rows the form posted.
-        if request.POST.get("action") not in self.read_only_actions:
+        if request.POST.get("action") not in (*self.read_only_actions, *self.service_actions):
             queryset = queryset.filter(pk__in=self.writable_queryset(request).values("pk"))
         return super().response_action(request, queryset)

@@ -159,6 +159,7 @@ class MemberTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "requested_on"
     list_select_related = ("member", "from_branch", "to_branch", "recorded_by", "decided_by")
     actions = ("accept", "cancel")
+    service_actions = actions  # the transfer service asks the scope per transfer
 
     def visible_queryset(self, request):
         return selectors.transfers_visible_to(request.user)

@@ -204,3 +204,29 @@ def test_member_factory_members_in_another_town_are_not_targets(member_a, other_
 
     assert other_town not in transfer_targets_for(member_a)
     assert MemberFactory(branch=other_town).branch == other_town
+
+
+def test_a_town_admin_accepts_a_transfer_with_the_admin_action(secretary_a, town_admin, member_a, branch_b):
+    _transfer(secretary_a, member_a, to_branch=branch_b.pk)
+    transfer = MemberTransfer.objects.get(member=member_a)
+    assert transfer.status == "pending"
+    response = town_admin.post(
+        reverse("admin:members_membertransfer_changelist"),
+        {"action": "accept", "_selected_action": [transfer.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    transfer.refresh_from_db()
+    member_a.refresh_from_db()
+    assert transfer.status == "accepted" and member_a.branch == branch_b
+    assert "已接收 1 项转接" in response.content.decode()
+
+
+def test_town_staff_cannot_accept_with_the_admin_action(secretary_a, town_staff, member_a, branch_b):
+    _transfer(secretary_a, member_a, to_branch=branch_b.pk)
+    transfer = MemberTransfer.objects.get(member=member_a)
+    town_staff.post(
+        reverse("admin:members_membertransfer_changelist"), {"action": "accept", "_selected_action": [transfer.pk]}
+    )
+    transfer.refresh_from_db()
+    assert transfer.status == "pending"
