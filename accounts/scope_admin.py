@@ -104,3 +104,20 @@ class ScopedAdminMixin(ScopedFormFieldsMixin):
         if request.POST.get("action") not in (*self.read_only_actions, *self.service_actions):
             queryset = queryset.filter(pk__in=self.writable_queryset(request).values("pk"))
         return super().response_action(request, queryset)
+
+
+class ReadOnlyScopedAdminMixin(ScopedAdminMixin):
+    """Rows that the portal's services alone write (their rules live there): shown in scope here,
+    never added, changed or deleted. Actions listed in ``service_actions`` still run."""
+
+    def writable_queryset(self, request):
+        return self.model._default_manager.none()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_admin import ScopedAdminMixin
+from accounts.scope_admin import ReadOnlyScopedAdminMixin
 
 from .models import QuarterScore, Rectification, ScoreWeight, Standard, StandardItem, StarBand
 from .selectors import quarter_scores_visible_to, rectifications_visible_to
@@ -64,20 +64,8 @@ class StarBandAdmin(TownRulesAdmin):
     list_editable = ("min_total",)
 
 
-class ReadOnlyScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyScopedAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Written by the portal's services only (their rules live there): read-only here."""
-
-    def writable_queryset(self, request):
-        return self.model.objects.none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Rectification)

@@ -8,7 +8,7 @@ delete on either: it shows the trail.
 from django.contrib import admin
 
 from accounts.scope import scope_for
-from accounts.scope_admin import ScopedAdminMixin
+from accounts.scope_admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
 
 from . import selectors
 from .models import DuesMonth, Fixture, FixtureCheck, Item, ItemVersion, Site
@@ -34,7 +34,7 @@ class ItemVersionInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+class ItemAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "branch", "category", "period", "state", "audience", "last_published_at")
     list_filter = ("category", "state", "audience")
     search_fields = ("title", "branch__name")
@@ -45,20 +45,14 @@ class ItemAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     def visible_queryset(self, request):
         return selectors.items_visible_to(request.user)
 
-    def writable_queryset(self, request):
-        return selectors.items_visible_to(request.user).none()
-
 
 @admin.register(ItemVersion)
-class ItemVersionAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+class ItemVersionAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_display = ("item", "number", "title", "published_at", "reason")
     list_select_related = ("item__branch",)
 
     def visible_queryset(self, request):
         return ItemVersion.objects.filter(item__in=selectors.items_visible_to(request.user))
-
-    def writable_queryset(self, request):
-        return ItemVersion.objects.none()
 
 
 class FixtureInline(admin.TabularInline):
@@ -88,7 +82,7 @@ class SiteAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FixtureCheck)
-class FixtureCheckAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+class FixtureCheckAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_display = ("fixture", "result", "checked_at", "checked_by")
     list_filter = ("result", "fixture__kind")
     list_select_related = ("fixture__site", "checked_by")
@@ -96,18 +90,12 @@ class FixtureCheckAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
     def visible_queryset(self, request):
         return FixtureCheck.objects.filter(fixture__site__in=selectors.sites_visible_to(request.user))
 
-    def writable_queryset(self, request):
-        return FixtureCheck.objects.none()
-
 
 @admin.register(DuesMonth)
-class DuesMonthAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+class DuesMonthAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_display = ("branch", "month", "members_due", "members_paid", "amount_paid")
     list_filter = ("month",)
     list_select_related = ("branch",)
 
     def visible_queryset(self, request):
         return DuesMonth.objects.filter(scope_for(request.user).read_q("branch__"))
-
-    def writable_queryset(self, request):
-        return DuesMonth.objects.none()

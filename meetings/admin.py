@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_admin import ScopedAdminMixin
+from accounts.scope_admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
 
 from . import selectors
 from .models import Meeting, MeetingRule, MeetingType, PlanItem
@@ -46,7 +46,7 @@ class MeetingRuleAdmin(PolicyAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Read-only here: meetings are logged and amended through the portal, which keeps earlier minutes."""
 
     list_display = ("held_on", "branch", "topic", "status", "expected_count", "present_count")
@@ -56,18 +56,6 @@ class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def visible_queryset(self, request):
         return selectors.meetings_visible_to(request.user)
-
-    def writable_queryset(self, request):
-        return Meeting.objects.none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanItem)

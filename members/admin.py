@@ -4,7 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_admin import ScopedAdminMixin, check_relations
+from accounts.scope_admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin, check_relations
 from accounts.selectors import login_ties_for, users_within
 from accounts.services import member_login_create
 from portal.history_admin import ChangeHistoryAdmin
@@ -148,7 +148,7 @@ class MemberAdmin(ScopedAdminMixin, ChangeHistoryAdmin, ImportExportModelAdmin):
 
 
 @admin.register(MemberTransfer)
-class MemberTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MemberTransferAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """A record of transfers: made and decided only through the transfer service (the page, the API,
     a member's change form, the actions here), never typed in or edited."""
 
@@ -163,18 +163,6 @@ class MemberTransferAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def visible_queryset(self, request):
         return selectors.transfers_visible_to(request.user)
-
-    def writable_queryset(self, request):
-        return MemberTransfer.objects.none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         # Actions run through the service, which asks the scope per transfer.

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from accounts.scope_admin import ScopedAdminMixin
+from accounts.scope_admin import ReadOnlyScopedAdminMixin
 
 from .models import Flag
 from .selectors import flags_visible_to
 
 
 @admin.register(Flag)
-class FlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FlagAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     """Flags are opened and closed by the daily jobs only: read-only here."""
 
     list_display = ("title", "kind", "branch", "period", "opened_at", "closed_at")
@@ -16,15 +16,3 @@ class FlagAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def visible_queryset(self, request):
         return flags_visible_to(request.user)
-
-    def writable_queryset(self, request):
-        return flags_visible_to(request.user).none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,24 +3,10 @@ which run the services (status and progress roll-up, flags, publishing)."""
 
 from django.contrib import admin
 
-from accounts.scope_admin import ScopedAdminMixin
+from accounts.scope_admin import ReadOnlyScopedAdminMixin
 
 from .models import KeyTask, KeyTaskMonth, Milestone, Project
 from .selectors import key_tasks_visible_to, projects_visible_to
-
-
-class ReadOnlyMixin(ScopedAdminMixin):
-    def writable_queryset(self, request):
-        return self.visible_queryset(request).none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MilestoneInline(admin.TabularInline):
@@ -37,7 +23,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProjectAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "branch", "lead", "category", "status", "percent", "starts_on", "ends_on")
     list_filter = ("status", "category")
     search_fields = ("name", "branch__name")
@@ -61,7 +47,7 @@ class KeyTaskMonthInline(admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class KeyTaskAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "year", "leader", "unit")
     list_filter = ("year",)
     search_fields = ("title", "leader", "unit__name")
