@@ -315,6 +315,8 @@ class PointEntry(models.Model):
         verbose_name = _("锋领指数记录")
         verbose_name_plural = _("锋领指数记录")
         ordering = ["-on", "-pk"]
+        # Lists show the newest first, 50 a page: read off this index instead of sorting a whole town's ledger.
+        indexes = [models.Index(fields=["-on", "-id"], name="point_entry_newest_first")]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "source_key"], condition=~Q(source_key=""), name="point_entry_once_per_source"

@@ -85,14 +85,29 @@ class WorkingCopySerializer(ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def get_attribute(self, instance):
+        """The item itself, nested with ``source="*"``, or None (shown as null) outside the reader's scope.
+
+        A nested field is bound once for the whole list; a serializer built per row (a method
+        field) cost about 1 ms a row in DRF's field building."""
+        request = self.context.get("request")
+        if request is None or not scope_for(request.user).covers(Cap.READ, instance.branch):
+            return None
+        return instance
+
 
 class ItemSerializer(ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     category_display = ChoiceLabelField(source="category")
     period_display = serializers.SerializerMethodField()
-    published = serializers.SerializerMethodField(help_text="最新的已发布版本；尚未发布为 null")
-    working = serializers.SerializerMethodField(
-        help_text="工作稿与流程状态；仅对可查看该党组织的登录用户提供，否则为 null"
+    published = VersionSerializer(
+        source="latest_version", read_only=True, allow_null=True, help_text="最新的已发布版本；尚未发布为 null"
+    )
+    working = WorkingCopySerializer(
+        source="*",
+        read_only=True,
+        allow_null=True,
+        help_text="工作稿与流程状态；仅对可查看该党组织的登录用户提供，否则为 null",
     )
 
     class Meta:
@@ -105,17 +120,6 @@ class ItemSerializer(ModelSerializer):
 
     def get_period_display(self, obj) -> str:
         return period_display(obj.period)
-
-    @extend_schema_field(VersionSerializer(allow_null=True))
-    def get_published(self, obj):
-        return VersionSerializer(obj.latest_version).data if obj.latest_version_id else None
-
-    @extend_schema_field(WorkingCopySerializer(allow_null=True))
-    def get_working(self, obj):
-        request = self.context.get("request")
-        if request is None or not scope_for(request.user).covers(Cap.READ, obj.branch):
-            return None
-        return WorkingCopySerializer(obj).data
 
 
 class _PayloadField(serializers.DictField):

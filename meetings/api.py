@@ -19,10 +19,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_api import writes_need
+from accounts.scope_api import ScopedFilterBackend, writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import branches_visible_to, get_branch_for_user
-from portal.api import ModelSerializer, RefusesReadOnlyInput
+from portal.api import ModelSerializer, NewestFirstCursorPagination, RefusesReadOnlyInput
 
 from . import services
 from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
@@ -151,11 +151,15 @@ class MeetingViewSet(
         return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
 
 
-@extend_schema_view(list=extend_schema(summary="出勤记录（本人的，或可见支部的）"))
+@extend_schema_view(
+    list=extend_schema(summary="出勤记录（本人的，或可见支部的）：最新记录在前，按 next/previous 链接翻页")
+)
 class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttendanceSerializer
     filterset_fields = {"member": ["exact"], "meeting__held_on": ["gte", "lte"], "status": ["exact"]}
-    ordering = ["-meeting__held_on", "pk"]
+    # A town's marks are a hundred thousand rows a year: paged by cursor, without a count.
+    pagination_class = NewestFirstCursorPagination
+    filter_backends = [ScopedFilterBackend]  # the cursor's order is the order: no ?ordering=
 
     def get_queryset(self):
         scope = scope_for(self.request.user)
@@ -214,8 +218,9 @@ class ComplianceQuerySerializer(serializers.Serializer):
     list=extend_schema(summary="三会一课完成情况（每个党组织、制度、期间）", parameters=[ComplianceQuerySerializer])
 )
 class ComplianceViewSet(viewsets.GenericViewSet):
+    """Paged like every list (50 cells a page, ``?page_size=`` up to 200): a whole town is thousands of cells."""
+
     serializer_class = ComplianceCellSerializer
-    pagination_class = None
     filter_backends = []
 
     def list(self, request):
@@ -231,7 +236,8 @@ class ComplianceViewSet(viewsets.GenericViewSet):
         cells = compliance_for(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
         if "status" in params:
             cells = [c for c in cells if c.status == params["status"]]
-        return Response(ComplianceCellSerializer(cells, many=True).data)
+        page = self.paginate_queryset(cells)
+        return self.get_paginated_response(ComplianceCellSerializer(page, many=True).data)
 
 
 def register(router) -> None:

@@ -4,7 +4,8 @@ import uuid
 
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Attendance, Meeting
+from tests.factories import MemberFactory
 
 TODAY = timezone.localdate().isoformat()
 
@@ -50,10 +51,51 @@ def test_a_member_reads_their_own_attendance(member, secretary_a, branch_a, memb
     assert [(r["member"], r["status"], r["reason"]) for r in rows] == [(member_a.pk, "leave", "floating")]
 
 
+def test_attendance_is_paged_by_cursor_newest_first_without_gaps_or_repeats(
+    secretary_a, secretary_b, town_admin, branch_a, branch_b, member_a, member_b
+):
+    others = [MemberFactory(branch=branch_a) for _ in range(3)]
+    for _ in range(2):
+        body = _body(branch_a, member_a, None)
+        body["attendance"] += [{"member": m.pk, "status": "present"} for m in others]
+        assert secretary_a.post("/api/meetings/", body, content_type="application/json").status_code == 201
+    secretary_b.post("/api/meetings/", _body(branch_b, member_b, None), content_type="application/json")
+    mine = list(Attendance.objects.filter(meeting__branch=branch_a).order_by("-id").values_list("id", flat=True))
+    assert len(mine) >= 8  # every member of the branch gets a mark, the ones not named are absent
+
+    seen, url, pages = [], "/api/meeting-attendance/?page_size=3", 0
+    while url:
+        page = secretary_a.get(url).json()
+        assert "count" not in page and len(page["results"]) <= 3
+        seen += [row["id"] for row in page["results"]]
+        url, pages = page["next"], pages + 1
+    assert seen == mine and pages == -(-len(mine) // 3)  # branch B's marks are not in secretary A's pages
+
+    everyone = town_admin.get("/api/meeting-attendance/", {"page_size": 200}).json()
+    assert [row["id"] for row in everyone["results"]] == list(
+        Attendance.objects.order_by("-id").values_list("id", flat=True)
+    )
+    assert len(everyone["results"]) > len(mine) and everyone["next"] is None
+
+    for bad in ({"cursor": "zzz"}, {"cursor": "cD0xJm89eA=="}, {"page_size": "0"}):
+        response = town_admin.get("/api/meeting-attendance/", bad)
+        assert response.status_code == 400 and set(response.json()) == set(bad)
+
+
 def test_compliance_in_the_api(town_admin, branch_a):
-    rows = town_admin.get("/api/compliance/", {"branch": branch_a.pk, "status": "overdue"}).json()
+    rows = town_admin.get("/api/compliance/", {"branch": branch_a.pk, "status": "overdue"}).json()["results"]
     assert rows and {r["branch"] for r in rows} == {branch_a.pk}
     assert all(r["reason"] for r in rows)
+
+
+def test_compliance_is_paged_like_every_list(town_admin, branch_a):
+    whole = town_admin.get("/api/compliance/", {"page_size": 200}).json()
+    assert whole["count"] == len(whole["results"]) > 3
+    first = town_admin.get("/api/compliance/", {"page_size": 2}).json()
+    second = town_admin.get("/api/compliance/", {"page_size": 2, "page": 2}).json()
+    assert first["count"] == whole["count"] and len(first["results"]) == 2 and first["next"]
+    assert first["results"] + second["results"] == whole["results"][:4]
+    assert town_admin.get("/api/compliance/", {"page": 999}).status_code == 404
 
 
 def test_the_schema_lists_the_meetings_api(town_admin):
