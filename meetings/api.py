@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,15 +17,21 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.scope import Cap, scope_for
+from accounts.scope import Cap
 from accounts.scope_api import ScopedFilterBackend, writes_need
 from branches.models import Branch, PartyGroup
 from branches.selectors import branches_visible_to, get_branch_for_user
-from portal.api import ModelSerializer, NewestFirstCursorPagination, RefusesReadOnlyInput
+from portal.api import ModelSerializer, NewestFirstKeysetPagination, RefusesReadOnlyInput
 
 from . import services
 from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
-from .selectors import compliance_for, get_meeting_for_user, meetings_visible_to, plan_items_visible_to
+from .selectors import (
+    attendance_visible_to,
+    compliance_for,
+    get_meeting_for_user,
+    meetings_visible_to,
+    plan_items_visible_to,
+)
 
 
 class MeetingRuleSerializer(ModelSerializer):
@@ -151,26 +156,22 @@ class MeetingViewSet(
         return self.get_paginated_response(AttendanceSerializer(page, many=True).data)
 
 
+class AttendancePagination(NewestFirstKeysetPagination):
+    date_field = "meeting__held_on"
+
+
 @extend_schema_view(
-    list=extend_schema(summary="出勤记录（本人的，或可见支部的）：最新记录在前，按 next/previous 链接翻页")
+    list=extend_schema(summary="出勤记录（本人的，或可见支部的）：会议日期最新的在前，按 next 链接翻页")
 )
 class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttendanceSerializer
     filterset_fields = {"member": ["exact"], "meeting__held_on": ["gte", "lte"], "status": ["exact"]}
-    # A town's marks are a hundred thousand rows a year: paged by cursor, without a count.
-    pagination_class = NewestFirstCursorPagination
+    # A town's marks are a hundred thousand rows a year: paged by their meeting's date, without a count.
+    pagination_class = AttendancePagination
     filter_backends = [ScopedFilterBackend]  # the cursor's order is the order: no ?ordering=
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
-        q = scope.read_q("meeting__branch__")
-        if scope.own_member_id:
-            q |= Q(member_id=scope.own_member_id)
-        return (
-            Attendance.objects.filter(q)
-            .exclude(meeting__status=Meeting.Status.DRAFT)
-            .select_related("member", "meeting")
-        )
+        return attendance_visible_to(self.request.user).select_related("member", "meeting")
 
 
 class PlanItemSerializer(ModelSerializer):

@@ -7,20 +7,24 @@ silently ignored, and every status code a view can answer is documented.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from operator import attrgetter
 
 import django_filters
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.filters import SearchFilter
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 # The largest primary key PostgreSQL's bigint holds: anything above is refused, not sent to the database.
 MAX_ID = 2**63 - 1
@@ -93,19 +97,22 @@ class StandardPagination(PageNumberPagination):
         return parameters
 
 
-class NewestFirstCursorPagination(CursorPagination):
-    """Paging for logs of a hundred thousand rows and more (a town's attendance marks): newest record
-    first, 50 a page (``?page_size=`` up to 200), with ``next``/``previous`` links and no total.
+class NewestFirstKeysetPagination(BasePagination):
+    """Paging for logs of a hundred thousand rows and more (a town's attendance marks): newest first by
+    ``date_field`` and then by ID, 50 a page (``?page_size=`` up to 200), a ``next`` link and no total.
 
-    A numbered page must count every row the reader may see (16 ms for a town's 108,600 marks, more each
-    year); a cursor reads the page it shows off the primary key and nothing else. A cursor that was not
-    handed out by a ``next``/``previous`` link is a 400 on ``cursor``.
+    A numbered page must count every row the reader may see (16 ms for one town's 108,600 marks, more
+    every year), and DRF's cursor pages by one column only: by ID, a town among forty in one database
+    walked 4 million rows of the other towns backwards (2.3 s). Here the next page starts after the
+    last row shown, (date, id) < (its date, its id), which the database reads off the date's index.
+    A cursor not handed out in a ``next`` link is a 400 on ``cursor``.
     """
 
+    date_field = "created_at"  # a path with "__" through select_related objects is fine
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = "-id"
+    cursor_query_param = "cursor"
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -114,27 +121,79 @@ class NewestFirstCursorPagination(CursorPagination):
         size = _positive_int(raw, name=self.page_size_query_param, message=_("每页条数须为正整数"))
         return min(size, self.max_page_size)
 
-    def get_ordering(self, request, queryset, view):
-        # Always the primary key: a cursor over a column with ties would page by offset again.
-        return (self.ordering,)
-
-    def decode_cursor(self, request):
+    def _decode(self, raw: str) -> tuple[dt.date, int]:
         try:
-            return super().decode_cursor(request)
-        except NotFound:
-            raise ValidationError({self.cursor_query_param: [_("翻页参数无效：请使用上一页返回的 next 或 previous 链接")]}) from None
+            day, _sep, pk = base64.urlsafe_b64decode(raw.encode("ascii")).decode("ascii").partition("|")
+            position = dt.date.fromisoformat(day), int(pk)
+        except ValueError:  # bad base64, text, date or number (binascii.Error and UnicodeError are ValueErrors)
+            position = None
+        if position is None or not 0 < position[1] <= MAX_ID:
+            raise ValidationError({self.cursor_query_param: [_("翻页参数无效：请使用上一页返回的 next 链接")]})
+        return position
+
+    @staticmethod
+    def _encode(day: dt.date, pk: int) -> str:
+        return base64.urlsafe_b64encode(f"{day.isoformat()}|{pk}".encode("ascii")).decode("ascii")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        size = self.get_page_size(request)
+        self.request = request
+        key = self.date_field
+        queryset = queryset.order_by(f"-{key}", "-id")
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is not None:
+            day, pk = self._decode(raw)
+            # (date, id) < (day, pk); the first condition alone bounds the date index's scan.
+            queryset = queryset.filter(Q(**{f"{key}__lte": day}), Q(**{f"{key}__lt": day}) | Q(id__lt=pk))
+        rows = list(queryset[: size + 1])
+        self.next_position = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            self.next_position = (attrgetter(key.replace("__", "."))(last), last.pk)
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if self.next_position is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self._encode(*self.next_position))
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "下一页；已是最后一页为 null",
+                },
+                "results": schema,
+            },
+        }
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1}
-                parameter["description"] = (
-                    f"每页条数（默认 {self.page_size}，超过 {self.max_page_size} 按 {self.max_page_size}）"
-                )
-            else:
-                parameter["description"] = "翻页参数：取自上一页返回的 next 或 previous 链接"
-        return parameters
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "翻页参数：取自上一页返回的 next 链接",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"每页条数（默认 {self.page_size}，超过 {self.max_page_size} 按 {self.max_page_size}）",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
 
 
 class StrictSearchFilter(SearchFilter):

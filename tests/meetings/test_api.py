@@ -1,10 +1,12 @@
 """The meetings API: log with a key (retry-safe), scoped reads, a member's own attendance, compliance."""
 
+import datetime as dt
 import uuid
 
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting
+from members.models import Member
 from tests.factories import MemberFactory
 
 TODAY = timezone.localdate().isoformat()
@@ -51,16 +53,21 @@ def test_a_member_reads_their_own_attendance(member, secretary_a, branch_a, memb
     assert [(r["member"], r["status"], r["reason"]) for r in rows] == [(member_a.pk, "leave", "floating")]
 
 
-def test_attendance_is_paged_by_cursor_newest_first_without_gaps_or_repeats(
+def test_attendance_is_paged_newest_meeting_first_without_gaps_or_repeats(
     secretary_a, secretary_b, town_admin, branch_a, branch_b, member_a, member_b
 ):
     others = [MemberFactory(branch=branch_a) for _ in range(3)]
-    for _ in range(2):
-        body = _body(branch_a, member_a, None)
-        body["attendance"] += [{"member": m.pk, "status": "present"} for m in others]
+    # Logged out of order: the older meeting last. Same-day meetings come newest ID first.
+    today = timezone.localdate()
+    for days_ago in (0, 30, 0, 90):
+        body = {**_body(branch_a, member_a, None), "held_on": (today - dt.timedelta(days=days_ago)).isoformat()}
+        body["attendance"] = body["attendance"] + [{"member": m.pk, "status": "present"} for m in others]
         assert secretary_a.post("/api/meetings/", body, content_type="application/json").status_code == 201
     secretary_b.post("/api/meetings/", _body(branch_b, member_b, None), content_type="application/json")
-    mine = list(Attendance.objects.filter(meeting__branch=branch_a).order_by("-id").values_list("id", flat=True))
+    newest_first = ("-meeting__held_on", "-id")
+    mine = list(
+        Attendance.objects.filter(meeting__branch=branch_a).order_by(*newest_first).values_list("id", flat=True)
+    )
     assert len(mine) >= 8  # every member of the branch gets a mark, the ones not named are absent
 
     seen, url, pages = [], "/api/meeting-attendance/?page_size=3", 0
@@ -73,13 +80,32 @@ def test_attendance_is_paged_by_cursor_newest_first_without_gaps_or_repeats(
 
     everyone = town_admin.get("/api/meeting-attendance/", {"page_size": 200}).json()
     assert [row["id"] for row in everyone["results"]] == list(
-        Attendance.objects.order_by("-id").values_list("id", flat=True)
+        Attendance.objects.order_by(*newest_first).values_list("id", flat=True)
+    )
+    assert [row["meeting_held_on"] for row in everyone["results"]] == sorted(
+        (row["meeting_held_on"] for row in everyone["results"]), reverse=True
     )
     assert len(everyone["results"]) > len(mine) and everyone["next"] is None
 
-    for bad in ({"cursor": "zzz"}, {"cursor": "cD0xJm89eA=="}, {"page_size": "0"}):
+    for bad in (
+        {"cursor": "zzz"},
+        {"cursor": "MjAyNi0xMy0wMXwz"},
+        {"cursor": "MjAyNi0wMS0wMXwtMQ=="},
+        {"page_size": "0"},
+    ):
         response = town_admin.get("/api/meeting-attendance/", bad)
         assert response.status_code == 400 and set(response.json()) == set(bad)
+
+
+def test_a_member_who_moved_still_reads_their_marks_and_the_new_branch_does_not(
+    member, secretary_a, secretary_b, branch_a, branch_b, member_a
+):
+    secretary_a.post("/api/meetings/", _body(branch_a, member_a, None), content_type="application/json")
+    Member.objects.filter(pk=member_a.pk).update(branch=branch_b)
+    rows = member.get("/api/meeting-attendance/").json()["results"]
+    assert [(r["member"], r["status"]) for r in rows] == [(member_a.pk, "leave")]
+    assert secretary_b.get("/api/meeting-attendance/").json()["results"] == []
+    assert member_a.pk in [r["member"] for r in secretary_a.get("/api/meeting-attendance/").json()["results"]]
 
 
 def test_compliance_in_the_api(town_admin, branch_a):
@@ -126,7 +152,9 @@ def test_a_starting_time_is_a_clock_time(secretary_a, branch_a, member_a):
     assert secretary_a.post("/api/meetings/", body, content_type="application/json").json()["starts_at"] == "14:30:00"
 
 
-def test_a_meetings_attendance_is_paged_and_compliance_checks_its_parameters(secretary_a, town_admin, branch_a, member_a):
+def test_a_meetings_attendance_is_paged_and_compliance_checks_its_parameters(
+    secretary_a, town_admin, branch_a, member_a
+):
     made = secretary_a.post("/api/meetings/", _body(branch_a, member_a, None), content_type="application/json").json()
     page = secretary_a.get(f"/api/meetings/{made['id']}/attendance/").json()
     assert page["count"] == made["expected_count"] and page["results"][0]["member"]
