@@ -16,7 +16,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -25,7 +25,15 @@ from rest_framework.response import Response
 
 from accounts.scope import Cap, scope_for
 from accounts.scope_api import writes_need
-from portal.api import CharField, ChoiceLabelField, IdFilter, ModelSerializer, StrictCharField, StrictFilterSet
+from portal.api import (
+    CharField,
+    ChoiceLabelField,
+    IdFilter,
+    ModelSerializer,
+    StrictCharField,
+    StrictFilterSet,
+    UncountedPagination,
+)
 
 from . import services
 from .models import Audience, Category, Item, ItemVersion, period_display, validate_period
@@ -221,6 +229,7 @@ class ItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["search_text"]  # the published text only: a correction in the works is nobody's search hit
     ordering_fields = ["last_published_at", "first_published_at", "period", "id"]
     ordering = ["-last_published_at", "-id"]
+    pagination_class = UncountedPagination  # every public item of the district: counting them cost more than the page
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
@@ -345,6 +354,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["title"]
     ordering_fields = ["published_at", "number", "id"]
     ordering = ["-published_at", "-id"]
+    pagination_class = UncountedPagination
     permission_classes = [AllowAny]
 
     def get_queryset(self):

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.filters import SearchFilter
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 # The largest primary key PostgreSQL's bigint holds: anything above is refused, not sent to the database.
 MAX_ID = 2**63 - 1
@@ -95,6 +95,52 @@ class StandardPagination(PageNumberPagination):
             else:
                 parameter["description"] = "页码（从 1 开始；超过最后一页为 404）"
         return parameters
+
+
+class UncountedPagination(StandardPagination):
+    """Numbered pages without a total, for lists anyone may read that span a whole district (the
+    published 七个一 items and versions: 40,000 at 40 towns, and counting them cost 35 ms of a 45 ms page).
+
+    The page is read with one more row than it shows: ``next`` is given when that row exists.
+    A page past the last is a 404, as with counted pages.
+    """
+
+    def paginate_queryset(self, queryset, request, view=None):
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param)
+        number = 1 if raw is None else _positive_int(raw, name=self.page_query_param, message=_("页码须为正整数"))
+        start = (number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        if number > 1 and not rows:
+            raise NotFound(_("页码超出范围"))
+        self.request, self.number, self.has_next = request, number, len(rows) > size
+        return rows[:size]
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.number + 1)
+
+    def get_previous_link(self):
+        if self.number == 1:
+            return None
+        url = self.request.build_absolute_uri()
+        return (
+            remove_query_param(url, self.page_query_param)
+            if self.number == 2
+            else (replace_query_param(url, self.page_query_param, self.number - 1))
+        )
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
 
 
 class NewestFirstKeysetPagination(BasePagination):

@@ -84,7 +84,7 @@ def test_a_correction_through_the_api_is_a_new_version_and_the_old_stays(secreta
     # Until it is approved, the public (and the anonymous API) read version 1 and nothing of the correction.
     seen = anonymous.get(_item(pk)).json()
     assert seen["published"]["payload"] == {"body": "一、抓好春耕。"} and seen["working"] is None
-    assert anonymous.get(ITEMS, {"search": "更正后"}).json()["count"] == 0
+    assert len(anonymous.get(ITEMS, {"search": "更正后"}).json()["results"]) == 0
     _post(secretary_a, _step(pk, "submit"))
     later = (timezone.now() + dt.timedelta(hours=2)).isoformat()
     r = _post(area_head, _step(pk, "approve"), {"publish_at": later})
@@ -176,7 +176,7 @@ def test_reads_are_scoped_for_logins(secretary_b, member, branch_a, secretary_a_
         by=secretary_a_user,
     )
     assert secretary_b.get(_item(draft.pk)).status_code == 404
-    assert secretary_b.get(ITEMS).json()["count"] == 0
+    assert len(secretary_b.get(ITEMS).json()["results"]) == 0
     assert member.get(_item(draft.pk)).status_code == 404
     assert secretary_b.patch(_item(draft.pk), "{}", content_type="application/json").status_code == 404
 
@@ -212,9 +212,9 @@ def test_filters_are_strict(town_admin, town_admin_user, branch_a, secretary_a_u
         ),
         by=town_admin_user,
     )
-    assert town_admin.get(ITEMS, {"category": "party_documents"}).json()["count"] == 1
-    assert town_admin.get(ITEMS, {"category": "dues"}).json()["count"] == 0
-    assert town_admin.get(ITEMS, {"branch": branch_a.pk, "period": "2026"}).json()["count"] == 1
+    assert len(town_admin.get(ITEMS, {"category": "party_documents"}).json()["results"]) == 1
+    assert len(town_admin.get(ITEMS, {"category": "dues"}).json()["results"]) == 0
+    assert len(town_admin.get(ITEMS, {"branch": branch_a.pk, "period": "2026"}).json()["results"]) == 1
     assert town_admin.get(ITEMS, {"state": "bogus"}).status_code == 400
     assert town_admin.get(ITEMS, {"branch": "x"}).status_code == 400
     assert town_admin.get(ITEMS, {"category": ""}).status_code == 400
@@ -302,7 +302,30 @@ def test_a_correction_on_its_way_is_not_told_to_outsiders(
         by=area_head_user,
     )
     item_revise(item=item, title="文件", payload={"body": "新"}, audience="public", reason="改", by=secretary_a_user)
-    assert anonymous.get(ITEMS, {"state": "draft"}).json()["count"] == 0
-    assert anonymous.get(ITEMS, {"state": "published"}).json()["count"] == 0
-    assert anonymous.get(ITEMS).json()["count"] == 1
-    assert secretary_a.get(ITEMS, {"state": "draft"}).json()["count"] == 1
+    assert len(anonymous.get(ITEMS, {"state": "draft"}).json()["results"]) == 0
+    assert len(anonymous.get(ITEMS, {"state": "published"}).json()["results"]) == 0
+    assert len(anonymous.get(ITEMS).json()["results"]) == 1
+    assert len(secretary_a.get(ITEMS, {"state": "draft"}).json()["results"]) == 1
+
+
+def test_items_and_versions_are_paged_without_a_total_newest_first(anonymous, branch_a):
+    published = [
+        disclosure_publish(
+            branch=branch_a, category="dues", period=f"2026-0{month}", source="test.api", payload={"body": "公开"}
+        )
+        for month in range(1, 6)
+    ]
+    newest_first = sorted(published, key=lambda v: (v.published_at, v.pk), reverse=True)
+    for url, key in ((ITEMS, "item_id"), (VERSIONS, "pk")):
+        seen, page = [], anonymous.get(url, {"page_size": 2}).json()
+        assert page["previous"] is None
+        while True:
+            assert "count" not in page and len(page["results"]) <= 2
+            seen += [row["id"] for row in page["results"]]
+            if not page["next"]:
+                break
+            page = anonymous.get(page["next"]).json()
+            assert page["previous"]
+        assert seen == [getattr(v, key) for v in newest_first]
+        assert anonymous.get(url, {"page_size": 2, "page": 4}).status_code == 404
+        assert anonymous.get(url, {"page": "0"}).status_code == 400
