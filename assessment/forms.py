@@ -8,6 +8,7 @@ from portal.forms import DateInput
 
 from .models import Appraisal, PointEntry
 from .periods import QUARTER_PATTERN
+from .widgets import PythonRenderedNumberInput, PythonRenderedSelect
 
 FINDING_SLOTS = 3
 
@@ -15,7 +16,9 @@ FINDING_SLOTS = 3
 class InspectionForm(forms.Form):
     """One unit, one month: a score per standard item and up to three findings with a photo each."""
 
-    branch = forms.ModelChoiceField(queryset=None, label=_("被检查单位"), empty_label=_("请选择单位"))
+    branch = forms.ModelChoiceField(
+        queryset=None, label=_("被检查单位"), empty_label=_("请选择单位"), widget=PythonRenderedSelect
+    )
     month = forms.DateField(
         label=_("检查月份"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -41,7 +44,7 @@ class InspectionForm(forms.Form):
                 decimal_places=1,
                 help_text=item.method,
                 initial=item.points,
-                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+                widget=PythonRenderedNumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             )
         choices = [("", _("不对应具体条目"))] + [(i.pk, f"{i.code} {i.title}") for i in self.items]
         for n in range(1, FINDING_SLOTS + 1):
@@ -49,7 +52,12 @@ class InspectionForm(forms.Form):
                 label=_("发现的问题 %(n)s") % {"n": n}, required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
             self.fields[f"finding_{n}_item"] = forms.TypedChoiceField(
-                label=_("对应条目"), choices=choices, required=False, coerce=int, empty_value=None
+                label=_("对应条目"),
+                choices=choices,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                widget=PythonRenderedSelect,
             )
             self.fields[f"finding_{n}_deadline"] = forms.DateField(
                 label=_("整改期限"),
@@ -62,6 +70,9 @@ class InspectionForm(forms.Form):
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
             )
+
+    def unit_and_date_fields(self):
+        return [self["branch"], self["month"], self["inspected_on"]]
 
     def score_fields(self):
         return [self[f"item_{i.pk}"] for i in self.items]
@@ -150,7 +161,7 @@ class SelfAssessmentForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=None, label=_("党员"))
+    member = forms.ModelChoiceField(queryset=None, label=_("党员"), widget=PythonRenderedSelect)
     grade = forms.ChoiceField(label=_("评定等次"), choices=Appraisal.Grade.choices)
     votes_excellent = forms.IntegerField(label=_("互评“优秀”票"), min_value=0, initial=0)
     votes_qualified = forms.IntegerField(label=_("互评“合格”票"), min_value=0, initial=0)
@@ -159,7 +170,9 @@ class GradeForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
+        # A choice shows the member's name; nothing else is loaded for the list (the grading service
+        # reads the chosen member's branch through its id).
+        self.fields["member"].queryset = members.select_related(None).only("name", "branch")
 
     def votes(self):
         return {k: self.cleaned_data[f"votes_{k}"] for k in ("excellent", "qualified", "basic", "unqualified")}

@@ -19,7 +19,7 @@ from portal.forms import apply_errors
 
 from . import services
 from .forms import GradeForm, InspectionForm, PointEntryForm, RectificationActForm, SelfAssessmentForm
-from .models import Appraisal, Rectification
+from .models import Appraisal, PointEntry, Rectification
 from .publishing import publish_appraisals
 from .selectors import (
     appraisals_visible_to,
@@ -189,12 +189,18 @@ def rectification_act(request, pk: int):
 def points(request):
     """A member's own ledger; a secretary's view of their branch's totals."""
     scope = scope_for(request.user)
-    own = point_entries_visible_to(request.user).filter(member_id=scope.own_member_id) if scope.own_member_id else None
+    visible = point_entries_visible_to(request.user)
+    own = None
+    if scope.own_member_id:
+        # The whole ledger is listed, so its total is summed here rather than by a second query.
+        own = list(visible.filter(member_id=scope.own_member_id).select_related(None))
+        kinds = dict(PointEntry.Kind.choices)
+        for entry in own:
+            entry.kind_label = kinds.get(entry.kind, entry.kind)
     ranking = None
     if scope.has(Cap.READ):
         ranking = (
-            point_entries_visible_to(request.user)
-            .filter(on__year=timezone.localdate().year)
+            visible.filter(on__year=timezone.localdate().year)
             .values("member_id", "member__name", "branch__name")
             .annotate(total=Sum("points"))
             .order_by("-total", "member__name")
@@ -206,7 +212,7 @@ def points(request):
         "assessment/points.html",
         {
             "own": own,
-            "own_total": own.aggregate(t=Sum("points"))["t"] if own is not None else None,
+            "own_total": sum(entry.points for entry in own) if own is not None else None,
             "ranking": _page(request, ranking) if ranking is not None else None,
             "can_add": scope.has(Cap.WRITE),
         },

@@ -15,6 +15,7 @@ from portal.forms import apply_errors
 
 from . import services
 from .forms import KeyTaskForm, MonthCheckForm
+from .presenters import wall_chart_rows_html
 from .selectors import (
     get_key_task_for_user,
     get_key_task_month_for_user,
@@ -44,6 +45,7 @@ def wall_chart_view(request):
         "projects/wall_chart.html",
         {
             "rows": rows,
+            "rows_html": wall_chart_rows_html(rows),
             "year": year,
             "years": years,
             "months": range(1, 13),

@@ -186,7 +186,10 @@ def wall_chart(user, *, year: int, on: dt.date) -> list[WallRow]:
         key_tasks_visible_to(user)
         .filter(year=year)
         .order_by("branch__path", "number")
-        .prefetch_related(Prefetch("months", queryset=KeyTaskMonth.objects.order_by("month")))
+        # A cell shows the month's target and colour: the evidence and reason texts stay in the database.
+        .prefetch_related(
+            Prefetch("months", queryset=KeyTaskMonth.objects.only("task", "month", "target", "state").order_by("month"))
+        )
     )
     rows = []
     for task in tasks:

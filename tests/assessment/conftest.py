@@ -56,3 +56,33 @@ def hold_every_meeting(branch, months) -> None:
             host="王书记",
             lecturer="王书记",
         )
+
+
+@pytest.fixture
+def theme_day_only(db):
+    """The town's rules (a flushing test elsewhere may have removed them), then only the monthly 主题党日."""
+    import importlib
+
+    from django.apps import apps
+
+    from meetings.models import MeetingRule, MeetingType
+
+    importlib.import_module("meetings.migrations.0002_town_rules").seed(apps, None)
+    MeetingRule.objects.exclude(meeting_type__code="theme_day").delete()
+    return MeetingType.objects.get(code="theme_day")
+
+
+def held(branch, day, meeting_type, marks=None):
+    """A meeting of ``meeting_type`` logged for ``branch`` on ``day``."""
+    from meetings.services import meeting_create
+
+    meeting, _created = meeting_create(
+        branch=branch,
+        types=[meeting_type],
+        held_on=day,
+        place="村党群服务中心",
+        topic="学习贯彻会议精神",
+        host="王书记",
+        marks=marks,
+    )
+    return meeting

@@ -11,10 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role, User
 from assessment import services
 from assessment.models import QuarterScore
 from assessment.periods import last_full_quarter, quarter_label, quarter_of
-from tests.factories import BranchFactory
+from assessment.selectors import town_of
+from tests.factories import BranchFactory, UserFactory
 
 from .conftest import scores_at
 
@@ -85,10 +87,22 @@ def test_branch_officers_and_area_heads_keep_their_own_home(secretary_a, area_he
 
 @pytest.mark.parametrize("n_units", [3, 30])
 def test_the_glance_takes_the_same_queries_for_3_or_30_units(
-    n_units, town_admin, town, area, standard, area_head_user, django_assert_max_num_queries
+    n_units, town_admin, town, area, standard, area_head_user, django_assert_max_num_queries, django_assert_num_queries
 ):
     _fill(town, area, standard, area_head_user, n_units)
     with django_assert_max_num_queries(20):  # 18 (meetings' compliance is a fixed number of reads)
         response = town_admin.get(reverse("assessment:dashboard"))
     assert response.status_code == 200
     assert response.context["glance"].open_total == n_units
+    # Seen again: the units and their compliance come from the cache (meetings.figures_cache).
+    with django_assert_num_queries(7):
+        again = town_admin.get(reverse("assessment:dashboard"))
+    assert again.context["glance"].units == response.context["glance"].units == n_units + 1  # and branch_a
+
+
+def test_a_town_officer_overviews_their_own_town_without_a_query(town, town_admin_user, django_assert_num_queries):
+    user = User.objects.select_related("branch").get(pk=town_admin_user.pk)  # as the session loads it
+    with django_assert_num_queries(0):
+        assert town_of(user) == town
+    superuser = UserFactory(role=Role.TOWN_ADMIN, is_superuser=True)  # overviews the whole tree: its top is looked up
+    assert town_of(superuser) == town

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from assessment.models import Inspection, Rectification
+from branches.models import Branch
+from tests.factories import BranchFactory
 
 
 def _jpeg_with_gps() -> bytes:
@@ -73,3 +78,23 @@ def test_area_head_cannot_pick_a_unit_outside_their_area(area_head, standard, br
     response = area_head.post(reverse("assessment:inspection-new"), _post(standard, branch_b))
     assert response.status_code == 400
     assert not Inspection.objects.exists()
+
+
+def test_the_form_offers_every_unit_and_item_in_the_same_queries_for_few_or_many_units(
+    area_head, standard, town, area, branch_a, branch_b
+):
+    url = reverse("assessment:inspection-new")
+    counts = []
+    for n in (1, 20):
+        while Branch.objects.filter(area=area).count() < n:
+            BranchFactory(parent=town, area=area)
+        area_head.get(url)  # the navigation's unread count is cached from then on
+        with CaptureQueriesContext(connection) as ctx:
+            page = area_head.get(url).content.decode()
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    units = re.findall(r'<option value="(\d+)">', page.split('name="branch"')[1].split("</select>")[0])
+    assert units == [str(pk) for pk in Branch.objects.filter(area=area).order_by("path").values_list("pk", flat=True)]
+    scores = re.findall(r'<input type="number" name="item_(\d+)" value="([\d.]+)"', page)
+    assert scores == [(str(i.pk), f"{i.points}") for i in standard.items.order_by("order", "code")]
+    assert page.count('<option value="" selected>不对应具体条目</option>') == 3
