@@ -24,6 +24,7 @@ from branches.selectors import branches_visible_to, get_branch_for_user
 from portal.api import ModelSerializer, NewestFirstKeysetPagination, RefusesReadOnlyInput
 
 from . import services
+from .figures_cache import branches_key, cached_figures
 from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
 from .selectors import (
     attendance_visible_to,
@@ -234,7 +235,13 @@ class ComplianceViewSet(viewsets.GenericViewSet):
             branches = branches.filter(pk=params["branch"])
         if "area" in params:
             branches = branches.filter(area_id=params["area"])
-        cells = compliance_for(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+        today = timezone.localdate()
+        cells = cached_figures(
+            f"cells:{branches_key(branches)}:{year}:{today:%Y%m%d}",
+            lambda: compliance_for(
+                branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=today
+            ),
+        )
         if "status" in params:
             cells = [c for c in cells if c.status == params["status"]]
         page = self.paginate_queryset(cells)

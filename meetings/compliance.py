@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import F, Lookup, QuerySet
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, PartyGroup
@@ -152,30 +154,26 @@ def judge(
         ):
             groups[branch_id].append((pk, name))
 
-    # (branch, group or None, type) -> [(held_on, meeting id)], sorted by date.
+    # (branch, group or None, type) -> [(held_on, meeting id)], sorted by date; and the last meeting before
+    # the window, for "last held on …" in a reason. Judging one branch (its calendar, the pass after a
+    # meeting's save), the look-back's few hundred links come with the window's, in one query; for many
+    # branches the database's latest date per key keeps the rows few, in a second.
     type_ids = {r.meeting_type_id for r in rules}
+    one_branch = len(branch_ids) == 1
     held: dict[tuple, list[tuple[dt.date, int]]] = defaultdict(list)
-    links = (
-        Meeting.types.through.objects.filter(
-            meeting__branch_id__in=branch_ids,
-            meetingtype_id__in=type_ids,
-            meeting__held_on__gte=window_start,
-            meeting__held_on__lte=window_end,
-        )
-        .exclude(meeting__status=Meeting.Status.DRAFT)
-        .values_list(
-            "meeting__branch_id", "meeting__party_group_id", "meetingtype_id", "meeting__held_on", "meeting_id"
-        )
+    before = {} if one_branch else last_meetings_before(branch_ids, type_ids, window_start)
+    links = meeting_type_links(
+        branch_ids, type_ids, since=_lookback_start(window_start) if one_branch else window_start, until=window_end
     )
-    for branch_id, group_id, type_id, held_on, meeting_id in links.order_by():
+    for branch_id, group_id, type_id, held_on, meeting_id in links:
+        if held_on < window_start:
+            _keep_latest(before, branch_id, group_id, type_id, held_on)
+            continue
         held[(branch_id, None, type_id)].append((held_on, meeting_id))
         if group_id:
             held[(branch_id, group_id, type_id)].append((held_on, meeting_id))
     for dates in held.values():
         dates.sort()
-
-    # The last meeting before the window, for "last held on …" in a reason.
-    before = last_meetings_before(branch_ids, type_ids, window_start)
 
     cells: list[ComplianceCell] = []
     for info in infos:
@@ -195,25 +193,70 @@ def judge(
 def last_meetings_before(branch_ids, type_ids, start: dt.date) -> dict[tuple, dt.date]:
     """The last meeting of each type before ``start`` (within the look-back), by
     ``(branch, party group or None, type)``: the branch's key takes its groups' meetings too."""
-    rows = (
-        Meeting.types.through.objects.filter(
-            meeting__branch_id__in=branch_ids,
-            meetingtype_id__in=type_ids,
-            meeting__held_on__lt=start,
-            meeting__held_on__gte=start - dt.timedelta(days=LAST_MEETING_LOOKBACK_DAYS),
-        )
-        .exclude(meeting__status=Meeting.Status.DRAFT)
-        .values_list("meeting__branch_id", "meeting__party_group_id", "meetingtype_id")
-        .annotate(last=Max("meeting__held_on"))
-        .order_by()
-    )
     before: dict[tuple, dt.date] = {}
-    for branch_id, group_id, type_id, last in rows:
-        key = (branch_id, None, type_id)
-        before[key] = max(before.get(key, last), last)
-        if group_id:
-            before[(branch_id, group_id, type_id)] = last
+    for branch_id, group_id, type_id, held_on, _meeting_id in meeting_type_links(
+        branch_ids, type_ids, since=_lookback_start(start), before=start
+    ):
+        _keep_latest(before, branch_id, group_id, type_id, held_on)
     return before
+
+
+def meeting_type_links(
+    branch_ids, type_ids, *, since: dt.date, until: dt.date | None = None, before: dt.date | None = None
+) -> Iterator[tuple[int, int | None, int, dt.date, int]]:
+    """(branch, party group or None, type, date, meeting) for each type of each logged meeting (not a
+    draft) of the branches held from ``since`` to ``until`` (inclusive) or ``before`` (exclusive).
+
+    One query, in one of two shapes. Joined on the meetings' branch and dates, PostgreSQL reads the
+    whole link table: right when the branches are most of the database (one town: 1.5 ms), but a town
+    among 40 read the district's 154,000 links to find its 2,300 (21 ms). When the branches are
+    less than a fifth of all branches, the links are found by meeting instead, through the link
+    table's meeting index (``meeting_id = ANY(ARRAY(<the meetings>))``: 4.5 ms there).
+    """
+    when = {"held_on__gte": since}
+    if until is not None:
+        when["held_on__lte"] = until
+    if before is not None:
+        when["held_on__lt"] = before
+    branch_ids = list(branch_ids)
+    links = Meeting.types.through.objects.filter(meetingtype_id__in=type_ids)
+    if _links_by_meeting(len(branch_ids)):
+        meetings = Meeting.objects.filter(branch_id__in=branch_ids, **when).exclude(status=Meeting.Status.DRAFT)
+        links = links.filter(_EqualsAny(F("meeting_id"), ArraySubquery(meetings.values("pk"))))
+    else:
+        links = links.filter(meeting__branch_id__in=branch_ids, **{f"meeting__{k}": v for k, v in when.items()})
+        links = links.exclude(meeting__status=Meeting.Status.DRAFT)
+    yield from links.values_list(
+        "meeting__branch_id", "meeting__party_group_id", "meetingtype_id", "meeting__held_on", "meeting_id"
+    ).order_by()
+
+
+class _EqualsAny(Lookup):
+    """``lhs = ANY(<array>)``: with an ``ArraySubquery``, PostgreSQL looks each element up in an index."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def _links_by_meeting(n_branches: int) -> bool:
+    """Whether to find the links by meeting: on PostgreSQL, for branches that are under a fifth of all."""
+    return connection.vendor == "postgresql" and n_branches * 5 < Branch.objects.count()
+
+
+def _lookback_start(start: dt.date) -> dt.date:
+    return start - dt.timedelta(days=LAST_MEETING_LOOKBACK_DAYS)
+
+
+def _keep_latest(before: dict[tuple, dt.date], branch_id, group_id, type_id, day: dt.date) -> None:
+    """Keep ``day`` as the last meeting of the branch's key, and of the party group's for a group's meeting."""
+    keys = [(branch_id, None, type_id)] + ([(branch_id, group_id, type_id)] if group_id else [])
+    for key in keys:
+        if day > before.get(key, dt.date.min):
+            before[key] = day
 
 
 def _cell(info, rule, group_id, group_name, period, dates, before, as_of) -> ComplianceCell:

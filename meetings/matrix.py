@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .compliance import DUE, HELD, OVERDUE, STATUS_LABELS, ComplianceCell
+from .figures_cache import branches_key, cached_figures
 from .tally import tally
 
 RANK = {HELD: 0, DUE: 1, OVERDUE: 2}
@@ -47,9 +49,19 @@ class Matrix:
 def compliance_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, str]) -> Matrix:
     """The year's branches × months: the worst status of the periods ending in each month, and the overdue cells.
 
-    Counted by the database (:mod:`meetings.tally`): a fixed number of queries, and full cells
-    only for the overdue periods, whatever the number of branches.
+    Kept in the cache (:mod:`meetings.figures_cache`) until a meeting, rule, branch, party group or
+    area changes, or the day does; counted by :func:`count_matrix` otherwise.
     """
+    areas = hashlib.blake2b(repr(sorted(area_names.items())).encode(), digest_size=8).hexdigest()
+    return cached_figures(
+        f"matrix:{branches_key(branches)}:{year}:{as_of:%Y%m%d}:{areas}",
+        lambda: count_matrix(branches=branches, year=year, as_of=as_of, area_names=area_names),
+    )
+
+
+def count_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, str]) -> Matrix:
+    """The matrix counted by :mod:`meetings.tally`: a fixed number of queries, and full cells
+    only for the overdue periods, whatever the number of branches."""
     counted = tally(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of)
     by_branch: dict[int, MatrixRow] = {}
     late: dict[int, list] = defaultdict(list)

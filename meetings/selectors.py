@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.scope import Cap, get_object_for_user, scope_for
@@ -74,7 +74,7 @@ def meetings_of_member(member_id: int) -> QuerySet[Meeting]:
 def get_meeting_for_user(user, pk, *, write: bool | Cap = False) -> Meeting:
     """The meeting if the user may read it (404 otherwise), and write it with ``write`` (403 otherwise)."""
     return get_object_for_user(
-        Meeting.objects.select_related("branch", "party_group", "created_by").prefetch_related("types"),
+        Meeting.objects.select_related("branch", "party_group").prefetch_related("types"),
         user,
         pk,
         write=write,
@@ -209,26 +209,45 @@ def attendance_for(
     return found
 
 
-def absent_streaks(*, branch: Branch, at_least: int = 3, until: dt.date | None = None) -> list[tuple[int, int]]:
+def absent_streaks(*, branch: Branch, at_least: int = 3, until: dt.date | None = None) -> list[tuple[int, str, int]]:
     """Members of ``branch`` whose latest ``at_least`` or more meetings were all absences without leave.
 
-    Returns (member id, streak length), longest first. One query.
+    Returns (member id, name, streak length), longest first. Two queries instead of every member's
+    whole record (3,000 marks for a branch of 80, 5–20 ms): the members with at least ``at_least``
+    absences, counted per member off the attendance table alone (drafts' and later meetings'
+    included: a few members too many, never too few), then only their marks at logged meetings up to
+    ``until``, newest first, which give the exact streaks.
     """
     until = until or timezone.localdate()
+    absences = (
+        Attendance.objects.filter(member=OuterRef("pk"), status=Attendance.Status.ABSENT)
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    names = dict(
+        branch.members.order_by()
+        .annotate(absences=Subquery(absences))
+        .filter(absences__gte=at_least)
+        .values_list("pk", "name")
+    )
+    if not names:
+        return []
     rows = (
-        Attendance.objects.filter(member__branch=branch, meeting__held_on__lte=until)
+        Attendance.objects.filter(member_id__in=list(names), meeting__held_on__lte=until)
         .exclude(meeting__status=Meeting.Status.DRAFT)
         .order_by("member_id", "-meeting__held_on", "-meeting_id")
         .values_list("member_id", "status")
     )
     streaks: dict[int, int] = {}
     broken: set[int] = set()
-    for member_id, status in rows.iterator(chunk_size=5000):
+    for member_id, status in rows:
         if member_id in broken:
             continue
         if status == Attendance.Status.ABSENT:
             streaks[member_id] = streaks.get(member_id, 0) + 1
         else:
             broken.add(member_id)
-    found = [(m, n) for m, n in streaks.items() if n >= at_least]
-    return sorted(found, key=lambda item: (-item[1], item[0]))
+    found = [(m, names[m], n) for m, n in streaks.items() if n >= at_least]
+    return sorted(found, key=lambda item: (-item[2], item[0]))

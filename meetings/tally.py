@@ -1,20 +1,21 @@
-"""Compliance counted by the database: every branch × rule × period from one aggregate query.
+"""Compliance counted, not judged cell by cell: every branch × rule × period from one read of the links.
 
-:func:`meetings.compliance.judge` reads every meeting of the window and builds
-one :class:`~meetings.compliance.ComplianceCell` per branch, rule and period:
-right for one branch's calendar or the API, but at district scale (about
-1,600 organisations, ~100,000 cells a year) fetching the meetings and building
-the cells took seconds. Here the database counts instead: one query groups the
-window's meetings by (branch, party group, type) with a count and the latest
-date *per month* as columns, so its rows grow with branches × types, not with
-meetings; a period's count is the sum of its months. Python then only compares
-numbers, and builds a full cell (with its reason) for the cells a caller asks
-for, typically the overdue ones. The verdicts are judge()'s: a test holds the
-two to the same answer.
+:func:`meetings.compliance.judge` builds one :class:`~meetings.compliance.ComplianceCell`
+(with its reason) per branch, rule and period: right for one branch's calendar or the
+API, but at district scale (about 1,600 organisations, ~100,000 cells a year) building
+the cells took seconds. Here one query reads the window's meeting–type links as
+(branch, party group, type, date) rows, which are counted per month; a period's count is
+the sum of its months. Python then only compares numbers, and builds a full cell (with
+its reason) for the cells a caller asks for, typically the overdue ones. The verdicts
+are judge()'s: a test holds the two to the same answer.
 
-Queries: rules, branches, party groups (only if a rule is per group), the
-counts; plus one for "the last meeting before the window", only for the cells
-whose reason needs it.
+The links are counted here rather than by the database: an aggregate query with a count
+and a latest date per month as 24 filtered columns cost more to build, compile and run
+than reading the links (a town's year: 8.4 ms against 4.6 ms; the 40-town district:
+0.25 s against 0.21 s).
+
+Queries: rules, branches, party groups (only if a rule is per group), the meetings, their links; plus
+one for "the last meeting before the window", only for the cells whose reason needs it.
 """
 
 from __future__ import annotations
@@ -24,18 +25,31 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet
 
 from branches.models import Branch, PartyGroup
 
-from .compliance import DUE, HELD, OVERDUE, BranchInfo, ComplianceCell, _branch_infos, last_meetings_before
-from .models import Meeting, MeetingRule
+from .compliance import (
+    DUE,
+    HELD,
+    OVERDUE,
+    BranchInfo,
+    ComplianceCell,
+    _branch_infos,
+    last_meetings_before,
+    meeting_type_links,
+)
+from .models import MeetingRule
 from .periods import Period, month_index, periods_between
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Verdict:
-    """One branch (or party group), one rule, one period: how many were held and what that makes it."""
+    """One branch (or party group), one rule, one period: how many were held and what that makes it.
+
+    Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, which made
+    building the 2,400 verdicts of a town's year four times slower (1.8 ms against 0.4 ms).
+    """
 
     branch: BranchInfo
     rule: MeetingRule
@@ -82,48 +96,25 @@ class Tally:
                 self.groups[branch_id].append((pk, name))
         self._count()
 
-    def _months(self) -> list[tuple[int, dt.date, dt.date]]:
-        first, last = self.window
-        months = []
-        day = first
-        while day <= last:
-            nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            months.append((month_index(day), day, min(nxt - dt.timedelta(days=1), last)))
-            day = nxt
-        return months
-
     def _count(self) -> None:
-        months = self._months()
-        columns = {}
-        for i, first, last in months:
-            in_month = Q(meeting__held_on__gte=first, meeting__held_on__lte=last)
-            columns[f"n{i}"] = Count("pk", filter=in_month)
-            columns[f"d{i}"] = Max("meeting__held_on", filter=in_month)
-        rows = (
-            Meeting.types.through.objects.filter(
-                meeting__branch_id__in=self.branch_ids,
-                meetingtype_id__in=self.type_ids,
-                meeting__held_on__gte=self.window[0],
-                meeting__held_on__lte=self.window[1],
+        """Count the window's logged meetings per (branch, party group or None, type) and month, and keep
+        each month's latest date; a meeting of a party group counts for its branch too."""
+        first, last = self.window
+        for branch_id, group_id, type_id, day, _meeting_id in meeting_type_links(
+            self.branch_ids, self.type_ids, since=first, until=last
+        ):
+            i = month_index(day)
+            keys = (
+                ((branch_id, None, type_id), (branch_id, group_id, type_id))
+                if group_id
+                else ((branch_id, None, type_id),)
             )
-            .exclude(meeting__status=Meeting.Status.DRAFT)
-            .values_list("meeting__branch_id", "meeting__party_group_id", "meetingtype_id")
-            .annotate(**columns)
-            .order_by()
-        )
-        for branch_id, group_id, type_id, *values in rows:
-            keys = [(branch_id, None, type_id)] + ([(branch_id, group_id, type_id)] if group_id else [])
-            for j, (i, _first, _last) in enumerate(months):
-                n = values[2 * j]
-                if not n:
-                    continue
-                day = values[2 * j + 1]
-                for key in keys:
-                    counts = self.counts[key]
-                    counts[i] = counts.get(i, 0) + n
-                    latest = self.latest[key]
-                    if day > latest.get(i, dt.date.min):
-                        latest[i] = day
+            for key in keys:
+                counts = self.counts[key]
+                counts[i] = counts.get(i, 0) + 1
+                latest = self.latest[key]
+                if day > latest.get(i, dt.date.min):
+                    latest[i] = day
 
     def verdicts(self) -> Iterator[Verdict]:
         """Every (branch or group, rule, period), in judge()'s order."""

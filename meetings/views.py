@@ -22,7 +22,7 @@ from members.models import Member
 from portal.forms import apply_errors
 
 from . import services, uploads
-from .forms import MARK_CHOICES, MeetingForm, meeting_initial
+from .forms import MarkOptions, MeetingForm, meeting_initial
 from .models import Attendance, Meeting, MeetingAttachment, MeetingPhoto
 from .selectors import get_meeting_for_user, meetings_visible_to
 
@@ -60,10 +60,18 @@ def _branch_for_logging(request) -> Branch:
 
 
 def _roster_rows(roster, marks=None) -> list[dict]:
+    """One row of plain data per member on the roster, by party group and name: the name, the group's
+    name (None without a group), the ``att_<member id>`` field the form's ``marks()`` reads, and its
+    options with the member's mark selected (present unless ``marks`` says otherwise).
+
+    Three columns rather than the members (every column of a member record) with their groups: the
+    roster is the page's longest part and the rows only show a name."""
     marks = marks or {}
+    options = MarkOptions()
+    rows = roster.order_by("party_group__name", "name", "pk").values_list("pk", "name", "party_group__name")
     return [
-        {"member": m, "field": f"att_{m.pk}", "value": marks.get(m.pk, "present")}
-        for m in roster.order_by("party_group__name", "name", "pk").select_related("party_group")
+        {"name": name, "group": group, "field": f"att_{pk}", "options": options(marks.get(pk, "present"))}
+        for pk, name, group in rows
     ]
 
 
@@ -91,8 +99,7 @@ def meeting_create(request):
             query = request.GET.copy()
             query["token"] = str(uuid.uuid4())
             return redirect(f"{request.path}?{query.urlencode()}")
-    roster = services.roster_for(branch=branch)
-    form = MeetingForm(request.POST or None, branch=branch, roster=roster, initial={"idempotency_key": token})
+    form = MeetingForm(request.POST or None, branch=branch, initial={"idempotency_key": token})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -137,8 +144,7 @@ def meeting_create(request):
         {
             "form": form,
             "branch": branch,
-            "roster": _roster_rows(roster, marks),
-            "mark_choices": MARK_CHOICES,
+            "roster": _roster_rows(services.roster_for(branch=branch), marks),
             "draft_key": f"meeting-draft:{branch.pk}",
             "creating": True,
         },
@@ -182,11 +188,8 @@ def meeting_edit(request, pk: int):
     if not services.is_editable_by(request.user, meeting):
         raise PermissionDenied
     amending = meeting.is_locked(timezone.localdate()) or meeting.status == Meeting.Status.CONFIRMED
-    current = {a.member_id: a for a in meeting.attendance.all()}
     roster = services.roster_for(branch=meeting.branch, party_group=meeting.party_group, types=meeting.types.all())
-    form = MeetingForm(
-        request.POST or None, branch=meeting.branch, roster=roster, amending=amending, initial=meeting_initial(meeting)
-    )
+    form = MeetingForm(request.POST or None, branch=meeting.branch, amending=amending, initial=meeting_initial(meeting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -208,7 +211,10 @@ def meeting_edit(request, pk: int):
         else:
             messages.success(request, _("会议记录已更新"))
             return redirect(meeting.get_absolute_url())
-    values = {m: (a.status if a.status != Attendance.Status.LEAVE else f"leave:{a.reason}") for m, a in current.items()}
+    marks = {
+        member_id: f"leave:{reason}" if status == Attendance.Status.LEAVE else status
+        for member_id, status, reason in meeting.attendance.values_list("member_id", "status", "reason")
+    }
     return render(
         request,
         "meetings/form.html",
@@ -216,8 +222,7 @@ def meeting_edit(request, pk: int):
             "form": form,
             "branch": meeting.branch,
             "meeting": meeting,
-            "roster": _roster_rows(roster, values),
-            "mark_choices": MARK_CHOICES,
+            "roster": _roster_rows(roster, marks),
             "draft_key": f"meeting-draft:edit-{meeting.pk}",
             "amending": amending,
         },
