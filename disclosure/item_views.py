@@ -53,15 +53,38 @@ def _filters(request, qs):
     return qs, chosen
 
 
+LIST_COLUMNS = (
+    "branch__name",
+    "category",
+    "period",
+    "audience",
+    "state",
+    "title",
+    "review_note",
+    "updated_at",
+    "latest_version__number",
+)
+
+
 @require_safe
 @login_required
 def item_list(request):
     scope = scope_for(request.user)
     if not scope.has(Cap.READ):
         raise PermissionDenied
-    qs = items_visible_to(request.user).select_related("branch", "latest_version").order_by("-updated_at", "-id")
+    # Only what a card shows: the content (JSON) and its search text are read on the item's own page.
+    qs = (
+        items_visible_to(request.user)
+        .select_related("branch", "latest_version")
+        .only(*LIST_COLUMNS)
+        .order_by("-updated_at", "-id")
+    )
     qs, chosen = _filters(request, qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels from dicts built once a page: get_FOO_display rebuilds one from the choices on every call.
+    categories, states = dict(Category.choices), dict(Item.State.choices)
+    for item in page.object_list:
+        item.category_label, item.state_label = categories[item.category], states[item.state]
     awaiting = (
         items_visible_to(request.user).filter(scope.q(Cap.APPROVE, "branch__"), state=Item.State.SUBMITTED).count()
         if scope.has(Cap.APPROVE)
