@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -24,6 +25,7 @@ from portal.links import id_url_prefix
 
 from . import services
 from .compliance import OVERDUE, STATUS_LABELS, judge
+from .figures_cache import cached_figures
 from .matrix import compliance_matrix, matrix_xlsx
 from .models import Attendance, Meeting, PlanItem
 from .plan import plan_publish
@@ -112,6 +114,20 @@ def _meeting_rows(branch: Branch, year: int) -> list[dict]:
     return list(rows.values())
 
 
+def _calendar_lines(branch: Branch, year: int, today: dt.date) -> tuple[list, list[str]]:
+    """The year's lines of squares (monthly rules first, then by type and group; a square as the status,
+    reason and label it shows) and the overdue periods' reasons, judged as of ``today``."""
+    cells = judge(branches=[branch], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=today)
+    lines: dict[tuple, list] = defaultdict(list)
+    for cell in cells:
+        lines[(cell.meeting_type, cell.party_group_name)].append(cell)
+    squares = [
+        (key, [(c.status, c.reason, c.period.short_label) for c in line])
+        for key, line in sorted(lines.items(), key=lambda kv: (kv[1][0].period.kind != "month", kv[0]))
+    ]
+    return squares, [c.reason for c in cells if c.status == OVERDUE]
+
+
 @require_safe
 @login_required
 def branch_calendar(request, pk: int):
@@ -119,10 +135,10 @@ def branch_calendar(request, pk: int):
     branch = get_branch_for_user(request.user, pk=pk)
     year = _year(request)
     today = timezone.localdate()
-    cells = judge(branches=[branch], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=today)
-    lines: dict[tuple, list] = defaultdict(list)
-    for cell in cells:
-        lines[(cell.meeting_type, cell.party_group_name)].append(cell)
+    lines, overdue = cached_figures(
+        f"branch-calendar:{branch.pk}:{year}:{today:%Y%m%d}:{get_language()}",
+        lambda: _calendar_lines(branch, year, today),
+    )
     scope = scope_for(request.user)
     streaks = []
     if scope.covers(Cap.WRITE, branch) or scope.covers(Cap.INSPECT, branch) or scope.has(Cap.OVERVIEW):
@@ -133,14 +149,10 @@ def branch_calendar(request, pk: int):
         {
             "branch": branch,
             "year": year,
-            # Monthly rules first, then by type and group; a cell as the status, reason and label its square shows.
-            "lines": [
-                (key, [(c.status, c.reason, c.period.short_label) for c in line])
-                for key, line in sorted(lines.items(), key=lambda kv: (kv[1][0].period.kind != "month", kv[0]))
-            ],
+            "lines": lines,
             "meetings": _meeting_rows(branch, year),
             "streaks": streaks,
-            "overdue": [c.reason for c in cells if c.status == OVERDUE],
+            "overdue": overdue,
             "can_log": scope.covers(Cap.WRITE, branch),
             "labels": STATUS_LABELS,
         },

@@ -195,3 +195,21 @@ def test_the_attendance_table_reads_in_queries_that_do_not_grow_with_members(sec
     MemberFactory.create_batch(8, branch=branch_a)
     log(branch_a, TODAY, "theme_day")
     assert _queries(secretary_a, url) == few
+
+
+def test_the_branch_calendar_is_kept_until_a_meeting_changes_it(secretary_a, branch_a, log):
+    """The year's squares come from the cache on a second view, and a meeting logged shows at once."""
+    from meetings import figures_cache
+
+    def held_squares() -> int:
+        page = secretary_a.get(reverse("meetings:branch", args=[branch_a.pk]))
+        return sum(status == "held" for _key, squares in page.context["lines"] for status, _r, _l in squares)
+
+    figures_cache.forget_figures()
+    before = held_squares()
+    url = reverse("meetings:branch", args=[branch_a.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        secretary_a.get(url)
+    assert not any("meetings_meetingrule" in q["sql"] for q in ctx.captured_queries)  # not judged again
+    log(branch_a, TODAY, "theme_day")
+    assert held_squares() == before + 1
