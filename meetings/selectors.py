@@ -40,7 +40,7 @@ __all__ = [
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
     return (
-        Meeting.objects.filter(scope_for(user).read_q("branch__"))
+        Meeting.objects.filter(scope_for(user).id_q(Cap.READ, "branch__"))
         .select_related("branch", "party_group")
         .prefetch_related(Prefetch("types", queryset=MeetingType.objects.order_by("order")))
     )
@@ -58,7 +58,7 @@ def attendance_visible_to(user) -> QuerySet[Attendance]:
     marks = Attendance.objects.exclude(meeting__status=Meeting.Status.DRAFT)
     if scope.everything:
         return marks
-    branch_ids = list(Branch.objects.filter(scope.read_q()).values_list("pk", flat=True))
+    branch_ids = scope.branch_ids(Cap.READ)
     q = Q(meeting__branch_id__in=branch_ids)
     own = scope.own_member_id
     if own and Attendance.objects.filter(member_id=own).exclude(meeting__branch_id__in=branch_ids).exists():
