@@ -90,6 +90,7 @@ def _other_pages(ids: dict) -> list[tuple[str, str, str]]:
         ("compliance matrix", "admin", reverse("meetings:compliance")),
         ("compliance matrix" + AFTER_A_CHANGE, "admin", reverse("meetings:compliance")),
         ("branch meetings", sec, reverse("meetings:branch", args=[b])),
+        ("branch meetings" + AFTER_A_CHANGE, sec, reverse("meetings:branch", args=[b])),
         ("attendance", sec, reverse("meetings:attendance", args=[b])),
         ("theme-day plan", sec, reverse("meetings:plan", args=[b])),
         ("my meetings (member)", ids["member_login"], reverse("meetings:mine")),
@@ -215,7 +216,7 @@ def measure(runs: int, warmup: int):
     times: dict[str, list[float]] = {label: [] for label, _login, _url in pages}
     reference: list[float] = []
     # Forgetting the figures drops all of them, for every page: the first views after a change are timed
-    # after the others in each round, and their pages are then viewed once more (untimed) to fill the cache.
+    # after the others in each round, and then every page is viewed once more (untimed) to fill the cache.
     warm = [page for page in pages if not page[0].endswith(AFTER_A_CHANGE)]
     cold = [page for page in pages if page[0].endswith(AFTER_A_CHANGE)]
     for _ in range(runs):
@@ -225,7 +226,7 @@ def measure(runs: int, warmup: int):
             start = time.perf_counter()
             clients[login].get(url)
             times[label].append((time.perf_counter() - start) * 1000)
-        for _label, login, url in cold:
+        for _label, login, url in warm:
             clients[login].get(url)
         start = time.perf_counter()
         _reference()
