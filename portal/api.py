@@ -64,8 +64,8 @@ class StrictMultiPartParser(MultiPartParser):
         return result
 
 
-class StandardPagination(PageNumberPagination):
-    """50 a page, ``?page_size=`` up to 200 (larger asks get 200); a page or size that is not a positive integer is a 400."""
+class _PageSize:
+    """50 a page, ``?page_size=`` up to 200 (larger asks get 200); a size that is not a positive integer is a 400."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -77,6 +77,10 @@ class StandardPagination(PageNumberPagination):
             return self.page_size
         size = _positive_int(raw, name=self.page_size_query_param, message=_("每页条数须为正整数"))
         return min(size, self.max_page_size)
+
+
+class StandardPagination(_PageSize, PageNumberPagination):
+    """50 a page, ``?page_size=`` up to 200 (larger asks get 200); a page or size that is not a positive integer is a 400."""
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
@@ -99,7 +103,7 @@ class StandardPagination(PageNumberPagination):
 
 class UncountedPagination(StandardPagination):
     """Numbered pages without a total, for lists anyone may read that span a whole district (the
-    published 七个一 items and versions: 40,000 at 40 towns, and counting them cost 35 ms of a 45 ms page).
+    published 党务公开 items and versions: 40,000 at 40 towns, and counting them cost 35 ms of a 45 ms page).
 
     The page is read with one more row than it shows: ``next`` is given when that row exists.
     A page past the last is a 404, as with counted pages.
@@ -143,7 +147,7 @@ class UncountedPagination(StandardPagination):
         }
 
 
-class NewestFirstKeysetPagination(BasePagination):
+class NewestFirstKeysetPagination(_PageSize, BasePagination):
     """Paging for logs of a hundred thousand rows and more (a town's attendance marks): newest first by
     ``date_field`` and then by ID, 50 a page (``?page_size=`` up to 200), a ``next`` link and no total.
 
@@ -155,17 +159,7 @@ class NewestFirstKeysetPagination(BasePagination):
     """
 
     date_field = "created_at"  # a path with "__" through select_related objects is fine
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
     cursor_query_param = "cursor"
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        size = _positive_int(raw, name=self.page_size_query_param, message=_("每页条数须为正整数"))
-        return min(size, self.max_page_size)
 
     def _decode(self, raw: str) -> tuple[dt.date, int]:
         try:
