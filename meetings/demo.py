@@ -20,6 +20,7 @@ from branches.models import Branch, OfficerPost, PartyGroup
 from members.models import LEFT_PARTY_STANDINGS, Member
 from portal.seeding import SeedContext, register
 
+from .figures_cache import forget_figures
 from .models import Attendance, Meeting, MeetingType, PlanItem
 from .periods import month_index
 
@@ -92,6 +93,8 @@ def seed_meetings(ctx: SeedContext) -> None:
     types = {t.code: t for t in MeetingType.objects.all()}
     for town in towns:
         _seed_town(ctx, town, types)
+    # Written with bulk_create, behind the signals that keep the compliance figures fresh.
+    forget_figures()
     root = ctx.state.get("root")
     if root is not None:
         ctx.total("meetings", Meeting.objects.filter(branch__path__startswith=root.path).count(), "三会一课会议记录")

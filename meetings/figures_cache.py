@@ -13,8 +13,8 @@ from the rows before the change, are then never read again. A figure is used onl
 carries the current generation; both are read in one round trip. A generation is a random
 token, never a counter, so a cache that was emptied cannot bring back an old figure under a
 reused number. ``FIGURES_TTL`` bounds what a change made behind the signals' back (a bulk
-update, the demo seeding) could leave. With the cache unavailable the figures are counted
-every time, as without it.
+update) could leave; the demo seeding, which writes meetings in bulk, forgets the figures
+itself. With the cache unavailable the figures are counted every time, as without it.
 """
 
 from __future__ import annotations
