@@ -119,7 +119,7 @@ class Scope:
     def branch_ids(self, cap: Cap) -> list[int]:
         """The IDs of the branches ``cap`` reaches (not for ``everything``), read once per scope."""
         if cap not in self._ids:
-            self._ids[cap] = list(Branch.objects.filter(self.q(cap)).values_list("pk", flat=True))
+            self._ids[cap] = list(Branch.objects.filter(self.q(cap)).order_by().values_list("pk", flat=True))
         return self._ids[cap]
 
     def id_q(self, cap: Cap, via: str = "") -> Q:

@@ -115,8 +115,7 @@ def _read_or_own_q(user) -> Q:
     scope = scope_for(user)
     if not scope.own_member_id or scope.everything:
         return scope.read_q("branch__")
-    branch_ids = list(Branch.objects.filter(scope.read_q()).order_by().values_list("pk", flat=True))
-    return Q(branch_id__in=branch_ids) | Q(member_id=scope.own_member_id)
+    return scope.id_q(Cap.READ, "branch__") | Q(member_id=scope.own_member_id)
 
 
 def point_entries_visible_to(user) -> QuerySet[PointEntry]:
