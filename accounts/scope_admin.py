@@ -106,12 +106,8 @@ class ScopedAdminMixin(ScopedFormFieldsMixin):
         return super().response_action(request, queryset)
 
 
-class ReadOnlyScopedAdminMixin(ScopedAdminMixin):
-    """Rows that the portal's services alone write (their rules live there): shown in scope here,
-    never added, changed or deleted. Actions listed in ``service_actions`` still run."""
-
-    def writable_queryset(self, request):
-        return self.model._default_manager.none()
+class ReadOnlyAdminMixin:
+    """An admin or inline that shows rows and never adds, changes or deletes them."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -121,3 +117,11 @@ class ReadOnlyScopedAdminMixin(ScopedAdminMixin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyScopedAdminMixin(ReadOnlyAdminMixin, ScopedAdminMixin):
+    """Rows that the portal's services alone write (their rules live there): shown in scope here,
+    never added, changed or deleted. Actions listed in ``service_actions`` still run."""
+
+    def writable_queryset(self, request):
+        return self.model._default_manager.none()

@@ -8,24 +8,13 @@ delete on either: it shows the trail.
 from django.contrib import admin
 
 from accounts.scope import scope_for
-from accounts.scope_admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin
+from accounts.scope_admin import ReadOnlyAdminMixin, ReadOnlyScopedAdminMixin, ScopedAdminMixin
 
 from . import selectors
 from .models import DuesMonth, Fixture, FixtureCheck, Item, ItemVersion, Site
 
 
-class _ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ItemVersionInline(_ReadOnly, admin.TabularInline):
+class ItemVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ItemVersion
     fields = ("number", "title", "audience", "published_at", "reason", "published_by")
     readonly_fields = fields

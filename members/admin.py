@@ -4,7 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from accounts.scope import Cap, scope_for
-from accounts.scope_admin import ReadOnlyScopedAdminMixin, ScopedAdminMixin, check_relations
+from accounts.scope_admin import ReadOnlyAdminMixin, ReadOnlyScopedAdminMixin, ScopedAdminMixin, check_relations
 from accounts.selectors import login_ties_for, users_within
 from accounts.services import member_login_create
 from portal.history_admin import ChangeHistoryAdmin
@@ -191,16 +191,7 @@ class MemberTransferAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
         self._each(request, queryset, lambda t: services.transfer_cancel(transfer=t, by=request.user), "已撤回 {n} 项转接")
 
 
-class _ReadOnlyLogAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class _ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         # The log names files and people across the tree: town level only.
         return request.user.is_active and request.user.is_staff and scope_for(request.user).has(Cap.OVERVIEW)

@@ -3,23 +3,17 @@ which run the services (status and progress roll-up, flags, publishing)."""
 
 from django.contrib import admin
 
-from accounts.scope_admin import ReadOnlyScopedAdminMixin
+from accounts.scope_admin import ReadOnlyAdminMixin, ReadOnlyScopedAdminMixin
 
 from .models import KeyTask, KeyTaskMonth, Milestone, Project
 from .selectors import key_tasks_visible_to, projects_visible_to
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Milestone
     fields = ("title", "weight", "planned_on", "done_on")
     extra = 0
     can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Project)
@@ -33,17 +27,11 @@ class ProjectAdmin(ReadOnlyScopedAdminMixin, admin.ModelAdmin):
         return projects_visible_to(request.user)
 
 
-class KeyTaskMonthInline(admin.TabularInline):
+class KeyTaskMonthInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = KeyTaskMonth
     fields = ("month", "target", "state", "checked_on")
     extra = 0
     can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(KeyTask)
