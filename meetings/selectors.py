@@ -104,7 +104,7 @@ def compliance_for(
     period (``.period.key`` like "2026-03", "2026Q1", "2026H1", "2026"), the
     rule and meeting type, and ``last_meeting_id``/``last_meeting_on``: the
     last meeting that counted (in the period when held; before it otherwise).
-    ``.reason`` says all of it in words. Five queries whatever the number of
+    ``.reason`` says all of it in words. Seven queries whatever the number of
     branches. The caller scopes ``branches`` (e.g. ``branches_visible_to(user)``).
     """
     return judge(branches=branches, start=start, end=end, as_of=as_of or timezone.localdate())

@@ -14,8 +14,9 @@ and a latest date per month as 24 filtered columns cost more to build, compile a
 than reading the links (a town's year: 8.4 ms against 4.6 ms; the 40-town district:
 0.25 s against 0.21 s).
 
-Queries: rules, branches, party groups (only if a rule is per group), the meetings, their links; plus
-one for "the last meeting before the window", only for the cells whose reason needs it.
+Queries: rules, branches, party groups (only if a rule is per group), the count of all branches and
+the window's type links (meetings.compliance.meeting_type_links); plus the same two for "the last
+meeting before the window", only for the cells whose reason needs it.
 """
 
 from __future__ import annotations
