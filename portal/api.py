@@ -26,6 +26,15 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+# The serializer fields and base class every app's serializers use (they live in portal.serializers).
+from portal.serializers import (  # noqa: F401 - re-exported
+    CharField,
+    ChoiceLabelField,
+    ModelSerializer,
+    RequiredBooleanField,
+    StrictCharField,
+)
+
 # The largest primary key PostgreSQL's bigint holds: anything above is refused, not sent to the database.
 MAX_ID = 2**63 - 1
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -276,148 +285,6 @@ class StrictBooleanField(forms.Field):
         if value in self.FALSE or value is False:
             return False
         raise forms.ValidationError(_("请填写 true 或 false"), code="invalid")
-
-
-class CharField(serializers.CharField):
-    """Text whose ``max_length`` holds for the text as sent (what the schema's maxLength says),
-    not only once the surrounding spaces are trimmed: 121 characters are refused for 120."""
-
-    def run_validation(self, data=serializers.empty):
-        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        return super().run_validation(data)
-
-
-class StrictCharField(CharField):
-    """Text that must come as text: DRF's CharField turns a JSON number into a string
-    (``"title": 0`` became the title "0"), which the schema's ``type: string`` refuses."""
-
-    default_error_messages = {"not_text": _("请填写文字")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("not_text")
-        return super().to_internal_value(data)
-
-
-class ChoiceLabelField(serializers.CharField):
-    """The label of one of the model's choice fields, read-only: ``ChoiceLabelField(source="kind")``.
-
-    The same text as ``source="get_kind_display"``, from a dict built once per
-    serializer; Django's ``get_FOO_display`` rebuilds one from the field's choices
-    on every call (54 µs here: 5 ms of a 50-row list with two of them).
-    """
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-        self.labels: dict = {}
-
-    def bind(self, field_name, parent):
-        super().bind(field_name, parent)
-        field = parent.Meta.model._meta.get_field(self.source)
-        self.labels = {value: str(label) for value, label in field.flatchoices}
-
-    def to_representation(self, value):
-        return self.labels.get(value, value)
-
-
-# The value types DRF's own field classes hand back unchanged from ``to_representation``
-# (``str(s)``, ``int(i)``, a bool for a bool): the read below returns such a value as it is.
-_UNCHANGED = {
-    serializers.CharField.to_representation: str,
-    serializers.IntegerField.to_representation: int,
-    serializers.BooleanField.to_representation: bool,
-}
-
-
-def _read_step(field):
-    """How one readable field is read off a model instance: ``(name, attribute, pk_only, unchanged, field)``.
-
-    ``attribute`` is set when DRF would read a plain attribute of the instance (one
-    ``source`` step, DRF's own ``get_attribute``); ``pk_only`` when the field is a
-    primary-key relation DRF reads by its ``*_id`` column; ``unchanged`` is the value
-    type the field's ``to_representation`` returns as it is. Anything else (a method
-    field, a dotted source, a nested serializer, ``source="*"``) goes through DRF."""
-    attribute, pk_only, unchanged = None, False, None
-    single = len(field.source_attrs) == 1
-    if single and type(field).get_attribute is serializers.Field.get_attribute:
-        attribute = field.source_attrs[0]
-        unchanged = _UNCHANGED.get(type(field).to_representation)
-    elif (
-        single
-        and isinstance(field, serializers.PrimaryKeyRelatedField)
-        and type(field).get_attribute is serializers.RelatedField.get_attribute
-        and type(field).to_representation is serializers.PrimaryKeyRelatedField.to_representation
-        and field.pk_field is None
-        and field.use_pk_only_optimization()
-    ):
-        attribute, pk_only = field.source_attrs[0], True
-    return field.field_name, attribute, pk_only, unchanged, field
-
-
-class ModelSerializer(serializers.ModelSerializer):
-    """Every app's model serializers: text fields are ``CharField`` above, and a read that skips
-    DRF's per-field machinery where it would not change the answer.
-
-    DRF reads each field of each row through ``get_attribute`` and ``to_representation``
-    (with a generator over the fields per row): 40 % of a 50-row, 29-field member list.
-    ``to_representation`` below reads a plain attribute or a foreign key's ID directly
-    and keeps a str, int or bool as it is; every other field, and every value of
-    another type (a date, a callable, a related object that is missing), goes through
-    DRF's own two calls, so the answer is DRF's own (``tests/test_api_read.py`` holds
-    every API list to it)."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: CharField,
-        models.TextField: CharField,
-    }
-
-    def _read_steps(self):
-        steps = self.__dict__.get("_steps")
-        if steps is None:
-            steps = self._steps = [_read_step(field) for field in self._readable_fields]
-        return steps
-
-    def to_representation(self, instance):
-        if not isinstance(instance, models.Model):
-            return super().to_representation(instance)
-        ret = {}
-        for name, attribute, pk_only, unchanged, field in self._read_steps():
-            if attribute is not None:
-                try:
-                    value = instance.serializable_value(attribute) if pk_only else getattr(instance, attribute)
-                except Exception:  # noqa: BLE001 - DRF's own read decides (default, None, SkipField, error)
-                    pass
-                else:
-                    if value is None:
-                        ret[name] = None
-                        continue
-                    if pk_only:
-                        if not callable(value):
-                            ret[name] = value
-                            continue
-                    elif type(value) is unchanged:
-                        ret[name] = value
-                        continue
-                    elif not callable(value):
-                        ret[name] = field.to_representation(value)
-                        continue
-            try:
-                value = field.get_attribute(instance)
-            except serializers.SkipField:
-                continue
-            check = value.pk if isinstance(value, serializers.PKOnlyObject) else value
-            ret[name] = None if check is None else field.to_representation(value)
-        return ret
-
-
-class RequiredBooleanField(serializers.BooleanField):
-    """A boolean the body must state. DRF reads a boolean missing from a form body as
-    false (an unticked checkbox); an API write that leaves it out is refused instead."""
-
-    default_empty_html = serializers.empty
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
