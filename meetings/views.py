@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -43,9 +47,41 @@ def meeting_list(request):
     elif scope.home_branch_id:
         branch = Branch.objects.get(pk=scope.home_branch_id)
         qs = qs.filter(branch__path__startswith=branch.path)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs.prefetch_related(None).only(*LIST_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
     can_log = branches_where(request.user, Cap.WRITE).exists()
-    return render(request, "meetings/list.html", {"page": page, "branch": branch, "can_log": can_log})
+    context = {"page": page, "rows": _list_rows(page.object_list), "branch": branch, "can_log": can_log}
+    return render(request, "meetings/list.html", context)
+
+
+# What a line of the meeting log shows: not the minutes, guests or other long texts of each meeting.
+LIST_COLUMNS = (
+    "pk", "held_on", "topic", "status", "expected_count", "present_count", "branch__name", "party_group__name",
+)  # fmt: skip
+
+
+def _list_rows(meetings) -> list[dict]:
+    """One row of plain text per meeting of the page: its link, date, topic, type names (in the types'
+    order) and the line under it. The types are read as names in one query, not as objects."""
+    meetings = list(meetings)
+    names = defaultdict(list)
+    links = Meeting.types.through.objects.filter(meeting_id__in=[m.pk for m in meetings])
+    for meeting_id, name in links.order_by("meetingtype__order", "meetingtype_id").values_list(
+        "meeting_id", "meetingtype__name"
+    ):
+        names[meeting_id].append(name)
+    return [
+        {
+            "url": reverse("meetings:detail", args=[m.pk]),
+            "date": m.held_on.isoformat(),
+            "topic": m.topic,
+            "types": names[m.pk],
+            "group": m.party_group.name if m.party_group_id else "",
+            "branch": m.branch.name,
+            "counts": _("应到 %(a)s 实到 %(p)s") % {"a": m.expected_count, "p": m.present_count},
+            "draft": m.status == Meeting.Status.DRAFT,
+        }
+        for m in meetings
+    ]
 
 
 def _branch_for_logging(request) -> Branch:
@@ -73,6 +109,30 @@ def _roster_rows(roster, marks=None) -> list[dict]:
         {"name": name, "group": group, "field": f"att_{pk}", "options": options(marks.get(pk, "present"))}
         for pk, name, group in rows
     ]
+
+
+def _roster_context(roster, marks=None) -> dict:
+    """The form's roster: its rows (the template counts them) and their markup."""
+    rows = _roster_rows(roster, marks)
+    return {"roster": rows, "roster_html": _roster_html(rows)}
+
+
+def _roster_html(rows: list[dict]) -> SafeString:
+    """The roster's ``<li>`` rows as one piece of markup, the name and group escaped.
+
+    The roster is most of the meeting form (80 rows of a label and a select): joined in Python it
+    takes a fraction of the time of rendering each row's nodes through the template. The field
+    name is ``att_<id>`` and the options are markup already."""
+    html = []
+    for row in rows:
+        field, group = row["field"], row["group"]
+        label = escape(row["name"]) + ("" if group is None else f' <small class="muted">{escape(group)}</small>')
+        html.append(
+            f'\n      <li class="m-roster__row">\n        <label for="id_{field}">{label}</label>\n'
+            f'        <select name="{field}" id="id_{field}" data-mark>\n          {row["options"]}\n'
+            "        </select>\n      </li>\n      "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped or markup of ours
 
 
 def _url_token(request) -> uuid.UUID | None:
@@ -144,7 +204,7 @@ def meeting_create(request):
         {
             "form": form,
             "branch": branch,
-            "roster": _roster_rows(services.roster_for(branch=branch), marks),
+            **_roster_context(services.roster_for(branch=branch), marks),
             "draft_key": f"meeting-draft:{branch.pk}",
             "creating": True,
         },
@@ -156,12 +216,17 @@ def meeting_create(request):
 def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request.user, pk)
     scope = scope_for(request.user)
-    attendance = list(meeting.attendance.select_related("member").order_by("status", "member__name"))
+    # The page names only those not present (the counts say the rest): not a row per member of the branch.
+    not_present = (
+        meeting.attendance.exclude(status=Attendance.Status.PRESENT)
+        .select_related("member")
+        .only("meeting_id", "status", "reason", "member__name")
+        .order_by("status", "member__name")
+    )
     today = timezone.localdate()
     context = {
         "meeting": meeting,
-        "attendance": attendance,
-        "not_present": [a for a in attendance if a.status != Attendance.Status.PRESENT],
+        "not_present": list(not_present),
         "photos": list(meeting.photos.all()),
         "attachments": list(meeting.attachments.all()),
         "decisions": list(meeting.decisions.select_related("member")),
@@ -222,7 +287,7 @@ def meeting_edit(request, pk: int):
             "form": form,
             "branch": meeting.branch,
             "meeting": meeting,
-            "roster": _roster_rows(roster, marks),
+            **_roster_context(roster, marks),
             "draft_key": f"meeting-draft:edit-{meeting.pk}",
             "amending": amending,
         },

@@ -213,3 +213,40 @@ def test_the_branch_calendar_is_kept_until_a_meeting_changes_it(secretary_a, bra
     assert not any("meetings_meetingrule" in q["sql"] for q in ctx.captured_queries)  # not judged again
     log(branch_a, TODAY, "theme_day")
     assert held_squares() == before + 1
+
+
+def test_the_roster_escapes_names_and_group_names(secretary_a, branch_a):
+    group = PartyGroupFactory(branch=branch_a, name="<i>第三</i>党小组")
+    MemberFactory(branch=branch_a, name="<b>甲</b>", party_group=group)
+    create = f"{reverse('meetings:create')}?branch={branch_a.pk}&token=6f1c0b8e-0000-4000-8000-000000000002"
+    page = secretary_a.get(create).content.decode()
+    assert '&lt;b&gt;甲&lt;/b&gt; <small class="muted">&lt;i&gt;第三&lt;/i&gt;党小组</small></label>' in page
+    assert "<b>甲</b>" not in page and "<i>第三</i>" not in page
+
+
+def test_the_meeting_log_lists_each_meeting_with_its_types_group_and_counts(secretary_a, branch_a, group_a, log):
+    second = PartyGroupFactory(branch=branch_a, name="第二党小组")
+    MemberFactory(branch=branch_a, party_group=second)
+    older = log(branch_a, TODAY - dt.timedelta(days=3), "members", "lecture", topic="<学习>党章")
+    newer = log(branch_a, TODAY, "party_group", group=second)
+    page = secretary_a.get(reverse("meetings:list")).content.decode()
+    items = re.findall(r'<li class="m-item">\s*<a href="([^"]+)">(.*?)</a>', page, re.S)
+    assert [href for href, _body in items] == [
+        reverse("meetings:detail", args=[newer.pk]),
+        reverse("meetings:detail", args=[older.pk]),
+    ]
+    newer_text, older_text = (" ".join(re.sub(r"<[^>]+>", " ", body).split()) for _href, body in items)
+    assert newer_text.startswith(TODAY.isoformat())
+    assert f"第二党小组 · {branch_a.name} · 应到 {newer.expected_count} 实到 {newer.present_count}" in newer_text
+    assert "&lt;学习&gt;党章" in items[1][1]
+    older_types = re.findall(r'<span class="badge">([^<]+)</span>', items[1][1])
+    assert older_types == [t.name for t in older.types.order_by("order")]
+    assert len(older_types) == 2 and f"{branch_a.name} · 应到" in older_text
+
+
+def test_the_meeting_log_reads_in_queries_that_do_not_grow_with_the_page(secretary_a, branch_a, log):
+    log(branch_a, TODAY, "theme_day")
+    few = _queries(secretary_a, reverse("meetings:list"))
+    for days in range(1, 12):
+        log(branch_a, TODAY - dt.timedelta(days=days), "members", "lecture")
+    assert _queries(secretary_a, reverse("meetings:list")) == few
