@@ -63,29 +63,40 @@ _UNCHANGED = {
 }
 
 
-def _read_step(field):
-    """How one readable field is read off a model instance: ``(name, attribute, pk_only, unchanged, field)``.
+# How a field is read off a model instance without DRF's calls (see _read_step).
+PLAIN, PK_ONLY, PREFETCHED = "plain", "pk_only", "prefetched"
 
-    ``attribute`` is set when DRF would read a plain attribute of the instance (one
-    ``source`` step, DRF's own ``get_attribute``); ``pk_only`` when the field is a
-    primary-key relation DRF reads by its ``*_id`` column; ``unchanged`` is the value
-    type the field's ``to_representation`` returns as it is. Anything else (a method
-    field, a dotted source, a nested serializer, ``source="*"``) goes through DRF."""
-    attribute, pk_only, unchanged = None, False, None
-    single = len(field.source_attrs) == 1
-    if single and type(field).get_attribute is serializers.Field.get_attribute:
+
+def _read_step(field):
+    """How one readable field is read off a model instance: ``(name, kind, attribute, unchanged, field)``.
+
+    - ``PLAIN``: DRF would read a plain attribute of the instance (one ``source`` step,
+      DRF's own ``get_attribute``); ``unchanged`` is the value type the field's
+      ``to_representation`` returns as it is.
+    - ``PK_ONLY``: a primary-key relation DRF reads by its ``*_id`` column.
+    - ``PREFETCHED``: a to-many relation (``many=True``) whose rows the queryset prefetched:
+      they are taken from the prefetch, not through a related manager built per row.
+
+    Anything else (a method field, a dotted source, ``source="*"``) has no kind and goes
+    through DRF, as does any value the steps cannot take as it is."""
+    kind, attribute, unchanged = None, None, None
+    if len(field.source_attrs) == 1:
         attribute = field.source_attrs[0]
-        unchanged = _UNCHANGED.get(type(field).to_representation)
-    elif (
-        single
-        and isinstance(field, serializers.PrimaryKeyRelatedField)
-        and type(field).get_attribute is serializers.RelatedField.get_attribute
-        and type(field).to_representation is serializers.PrimaryKeyRelatedField.to_representation
-        and field.pk_field is None
-        and field.use_pk_only_optimization()
-    ):
-        attribute, pk_only = field.source_attrs[0], True
-    return field.field_name, attribute, pk_only, unchanged, field
+        own = type(field)
+        if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer):
+            if own.get_attribute in (serializers.ManyRelatedField.get_attribute, serializers.Field.get_attribute):
+                kind = PREFETCHED
+        elif own.get_attribute is serializers.Field.get_attribute:
+            kind, unchanged = PLAIN, _UNCHANGED.get(own.to_representation)
+        elif (
+            isinstance(field, serializers.PrimaryKeyRelatedField)
+            and own.get_attribute is serializers.RelatedField.get_attribute
+            and own.to_representation is serializers.PrimaryKeyRelatedField.to_representation
+            and field.pk_field is None
+            and field.use_pk_only_optimization()
+        ):
+            kind = PK_ONLY
+    return field.field_name, kind, attribute, unchanged, field
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -94,8 +105,9 @@ class ModelSerializer(serializers.ModelSerializer):
 
     DRF reads each field of each row through ``get_attribute`` and ``to_representation``
     (with a generator over the fields per row): 40 % of a 50-row, 29-field member list.
-    ``to_representation`` below reads a plain attribute or a foreign key's ID directly
-    and keeps a str, int or bool as it is; every other field, and every value of
+    ``to_representation`` below reads a plain attribute or a foreign key's ID directly,
+    keeps a str, int or bool as it is, and takes a to-many relation's rows from the
+    queryset's prefetch; every other field, and every value of
     another type (a date, a callable, a related object that is missing), goes through
     DRF's own two calls, so the answer is DRF's own (``tests/api/test_read.py`` holds
     every API list to it)."""
@@ -116,25 +128,25 @@ class ModelSerializer(serializers.ModelSerializer):
         if not isinstance(instance, models.Model):
             return super().to_representation(instance)
         ret = {}
-        for name, attribute, pk_only, unchanged, field in self._read_steps():
-            if attribute is not None:
+        prefetched = getattr(instance, "_prefetched_objects_cache", None) or {}
+        for name, kind, attribute, unchanged, field in self._read_steps():
+            if kind is PREFETCHED:
+                if attribute in prefetched:  # the rows the prefetch read: what DRF's ``.all()`` gives
+                    ret[name] = field.to_representation(prefetched[attribute])
+                    continue
+            elif kind is not None:
                 try:
-                    value = instance.serializable_value(attribute) if pk_only else getattr(instance, attribute)
+                    value = instance.serializable_value(attribute) if kind is PK_ONLY else getattr(instance, attribute)
                 except Exception:  # noqa: BLE001 - DRF's own read decides (default, None, SkipField, error)
                     pass
                 else:
                     if value is None:
                         ret[name] = None
                         continue
-                    if pk_only:
-                        if not callable(value):
-                            ret[name] = value
-                            continue
-                    elif type(value) is unchanged:
-                        ret[name] = value
-                        continue
-                    elif not callable(value):
-                        ret[name] = field.to_representation(value)
+                    if not callable(value):
+                        ret[name] = (
+                            value if kind is PK_ONLY or type(value) is unchanged else field.to_representation(value)
+                        )
                         continue
             try:
                 value = field.get_attribute(instance)

@@ -9,8 +9,11 @@ from django.test import Client
 from rest_framework import serializers
 
 from accounts.models import User
+from meetings.api import MeetingSerializer
 from members.api import MemberSerializer
 from portal.api import ModelSerializer
+from portal.serializers import PK_ONLY, PLAIN, PREFETCHED
+from projects.api import KeyTaskSerializer
 from tests.seeded import seeded_for_module
 from tests.test_personal_data import _api_list_urls
 
@@ -67,9 +70,14 @@ def test_plain_fields_and_foreign_keys_are_read_directly(rf):
     request = rf.get("/api/members/")
     request.user = User(role="town_admin")
     serializer = MemberSerializer(context={"request": request})
-    steps = {name: (attribute, pk_only) for name, attribute, pk_only, _u, _f in serializer._read_steps()}
-    assert steps["name"] == ("name", False)
-    assert steps["branch"] == ("branch", True)
-    assert steps["party_group"] == ("party_group", True)
-    assert steps["branch_name"] == (None, False)  # a dotted source goes through DRF
-    assert steps["personal_data_masked"] == (None, False)  # so does a method field
+    steps = {name: kind for name, kind, _a, _u, _f in serializer._read_steps()}
+    assert steps["name"] == PLAIN
+    assert steps["branch"] == steps["party_group"] == PK_ONLY
+    assert steps["branch_name"] is None  # a dotted source goes through DRF
+    assert steps["personal_data_masked"] is None  # so does a method field
+    meeting_steps = {
+        name: kind for name, kind, _a, _u, _f in MeetingSerializer(context={"request": request})._read_steps()
+    }
+    assert meeting_steps["types"] == PREFETCHED
+    key_task_steps = {name: kind for name, kind, _a, _u, _f in KeyTaskSerializer()._read_steps()}
+    assert key_task_steps["months"] == PREFETCHED
