@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
-from portal.forms import DateInput
+from portal.forms import ChoicesInOneQuery, DateInput
 
 from .models import Attendance, Meeting, MeetingType
 from .services import Mark
@@ -44,21 +44,6 @@ class MarkOptions:
                 ((value, mark_safe(" selected") if value == selected else "", label) for value, label in MARK_CHOICES),
             )
         return html
-
-
-class ChoicesInOneQuery(forms.models.ModelChoiceIterator):
-    """A model choice field's choices read by one plain query.
-
-    Django reads them through ``QuerySet.iterator()`` to spare memory on long lists; on PostgreSQL
-    that is a server-side cursor, declared, fetched and closed in three round trips, which made up
-    most of the time of reading the ten meeting types or a branch's few party groups.
-    """
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
 
 
 class MeetingForm(forms.Form):

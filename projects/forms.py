@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, OfficerPost
 from members.models import Member
-from portal.forms import DateInput
+from portal.forms import ChoicesInOneQuery, DateInput
 
 from .models import KeyTask, Milestone, ProgressReport, Project, ProjectPhoto
 
 
 class LeadChoiceField(forms.ModelChoiceField):
+    iterator = ChoicesInOneQuery
+
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name}（{obj.branch.name}）"
 
@@ -20,7 +22,8 @@ class LeadChoiceField(forms.ModelChoiceField):
 def officers_of(branches) -> forms.models.QuerySet:
     """Members holding an officer post now in one of ``branches``: the people who may lead a project."""
     posts = OfficerPost.objects.current(timezone.localdate()).filter(branch__in=branches)
-    return Member.objects.filter(pk__in=posts.values("member_id")).select_related("branch").order_by("branch__path")
+    members = Member.objects.filter(pk__in=posts.values("member_id")).select_related("branch")
+    return members.order_by("branch__path", "name_pinyin", "pk")  # by branch, then by name (拼音)
 
 
 class ProjectForm(forms.ModelForm):
@@ -36,6 +39,7 @@ class ProjectForm(forms.ModelForm):
             del self.fields["branch"]
             branches = Branch.objects.filter(pk=self.instance.branch_id)
         else:
+            self.fields["branch"].iterator = ChoicesInOneQuery  # before the queryset, which sets the choices
             self.fields["branch"].queryset = branches
             if branches.count() == 1:
                 self.fields["branch"].initial = branches.first()
@@ -59,6 +63,7 @@ class PhotoForm(forms.ModelForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["milestone"].iterator = ChoicesInOneQuery  # before the queryset, which sets the choices
         self.fields["milestone"].queryset = project.milestones.all()
         self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
 
