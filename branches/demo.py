@@ -29,6 +29,7 @@ from portal.seeding import DemoSeedError, SeedContext, register
 
 from .models import Area, Branch, PartyGroup
 from .services import branch_create
+from .tree_cache import forget_trees
 
 CSV_PATH = Path(settings.BASE_DIR) / "data" / "gaoqiao-organisation.csv"
 
@@ -269,6 +270,7 @@ def _seed_groups(ctx: SeedContext, *, leaves: list[Branch], sizes: dict[int, int
     ]
     if missing:
         PartyGroup.objects.bulk_create(missing, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        forget_trees()  # written behind PartyGroup's signals
         ctx.made("party_groups", len(missing))
         existing = {
             (g.branch_id, g.name): g.pk

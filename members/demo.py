@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from branches.demo import BATCH_SIZE, DemoTown, plain_name
 from branches.models import Branch, OfficerPost, PartyGroup
+from branches.tree_cache import forget_trees
 from portal.seeding import DemoSeedError, SeedContext, register
 
 from .models import Member
@@ -223,6 +224,7 @@ def _seed_members(ctx: SeedContext, *, demo_town: DemoTown, ids: set[str], phone
             )
     before = Member.objects.filter(branch__in=leaves).count()
     Member.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    forget_trees()  # written behind Member's signals
     ctx.made("members", Member.objects.filter(branch__in=leaves).count() - before)
 
 

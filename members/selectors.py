@@ -8,6 +8,7 @@ from django.http import Http404
 from accounts.scope import Cap, Scope, get_object_for_user, scope_for
 from branches.models import Branch, PartyGroup
 from branches.selectors import branches_visible_to, town_of
+from branches.tree_cache import cached_subtree
 
 from .models import COUNTED, Member, MemberTransfer, RosterImport
 
@@ -134,24 +135,41 @@ def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
     Counts are 党员人数 as defined once in ``members.models.COUNTED``, grouped
     by branch and party group in one query and summed up the tree in Python, so
     a page that shows both the tree and its party groups counts once.
+
+    A branch's page whose whole subtree the user may read (a town committee's for town staff,
+    a secretary's own branch) takes the subtree, its counts and its party groups from the
+    cache (``branches.tree_cache``) while no member, branch or party group has changed.
     """
-    if root is not None and root.numchild == 0 and scope_for(user).covers(Cap.READ, root):
-        # A branch with no sub-branches (a secretary's own page): the tree is the root alone.
-        branches = [root]
-    else:
-        qs = branches_visible_to(user)
-        if root is not None:
-            qs = qs.filter(path__startswith=root.path)
-        # The columns the tree and the pages built on it read: no area, no treebeard counters.
-        branches = list(qs.select_related(None).only("path", "depth", "name", "kind", "is_active").order_by("path"))
+    scope = scope_for(user)
+    if root is not None and scope.covers(Cap.READ, root):
+        return _covered_tree(root)
+    qs = branches_visible_to(user)
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    # The columns the tree and the pages built on it read: no area, no treebeard counters.
+    branches = list(qs.select_related(None).only(*_TREE_COLUMNS[1:]).order_by("path"))
+    return _build_tree(branches, _counts_by_branch([b.pk for b in branches]))
+
+
+# The branch columns a tree node carries (the rest are deferred, as ``.only()`` leaves them), in the
+# model's field order: ``Model.from_db`` takes a subset of the fields in that order.
+_TREE_COLUMNS = ("id", "path", "depth", "name", "kind", "is_active")
+
+
+def _counts_by_branch(branch_ids: list[int]) -> dict[int, dict[int | None, int]]:
+    """党员人数 by branch id, then by party group id (None: in no group), in one query."""
     by_branch: dict[int, dict[int | None, int]] = {}
     for branch_id, group_id, n in (
-        Member.objects.filter(COUNTED, branch__in=[b.pk for b in branches])
+        Member.objects.filter(COUNTED, branch__in=branch_ids)
         .values_list("branch_id", "party_group_id")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         by_branch.setdefault(branch_id, {})[group_id] = n
+    return by_branch
+
+
+def _build_tree(branches: list[Branch], by_branch: dict[int, dict[int | None, int]]) -> list[TreeNode]:
     nodes = {}
     for b in branches:
         groups = by_branch.get(b.pk, {})
@@ -168,6 +186,34 @@ def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
     return roots
 
 
+def _subtree_facts(root: Branch) -> tuple[list[tuple], dict[int, dict[int | None, int]], list[tuple[int, str, int]]]:
+    """What a subtree's tree and party groups are built from, as plain values for the cache: its
+    branches' columns (``_TREE_COLUMNS``) in path order, the counts, the party groups' (pk, name, branch id)."""
+    if root.numchild == 0:
+        # A branch with no sub-branches (a secretary's own page): the tree is the root alone.
+        rows = [tuple(getattr(root, "pk" if f == "id" else f) for f in _TREE_COLUMNS)]
+    else:
+        rows = list(Branch.objects.filter(path__startswith=root.path).order_by("path").values_list(*_TREE_COLUMNS))
+    ids = [r[0] for r in rows]
+    groups = list(PartyGroup.objects.filter(branch_id__in=ids).values_list("pk", "name", "branch_id"))
+    return rows, _counts_by_branch(ids), groups
+
+
+def _covered_tree(root: Branch) -> list[TreeNode]:
+    """``branch_tree_for`` of a root whose whole subtree the user may read: from the cache."""
+    rows, by_branch, groups = cached_subtree(root.pk, root.path, lambda: _subtree_facts(root))
+    if root.numchild == 0 and len(rows) == 1:
+        branches = [root]
+    else:
+        from_db = Branch.from_db
+        branches = [from_db(root._state.db, _TREE_COLUMNS, row) for row in rows]
+    roots = _build_tree(branches, by_branch)
+    if roots:
+        # party_groups_of_tree reads them from here, not from the database again.
+        roots[0]._subtree_groups = groups
+    return roots
+
+
 def members_of_tree(node: TreeNode | None):
     """The members of a subtree from :func:`branch_tree_for`: its nodes are the branches the
     user's scope lets them read, so their ids stand for the scope (no path match over a join)."""
@@ -180,7 +226,11 @@ def party_groups_of_tree(node: TreeNode | None) -> list[tuple[int, str, Branch]]
     """``(pk, name, branch)`` of the party groups in a subtree from :func:`branch_tree_for`, by
     branch in tree order and in creation order within a branch (第一, 第二, 第三…)."""
     branches = {n.branch.pk: n.branch for n in node.walk()} if node else {}
-    rows = PartyGroup.objects.filter(branch_id__in=branches).values_list("pk", "name", "branch_id")
+    rows = getattr(node, "_subtree_groups", None)
+    if rows is None:
+        rows = PartyGroup.objects.filter(branch_id__in=branches).values_list("pk", "name", "branch_id")
+    else:  # read with the tree (branch_tree_for); the subtree's, so only the branches shown are kept
+        rows = [row for row in rows if row[2] in branches]
     return sorted(((pk, name, branches[b]) for pk, name, b in rows), key=lambda g: (g[2].path, g[0]))
 
 

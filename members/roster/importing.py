@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.scope import Cap, scope_for
 from branches.selectors import branches_where
+from branches.tree_cache import forget_trees
 
 from ..models import Member
 from ..names import NAME_KEY_FIELDS, name_keys
@@ -235,6 +236,7 @@ def roster_import_sheet(
     try:
         with transaction.atomic():
             _write(creates=creates, updates=updates, user=user)
+            forget_trees()  # the writes go behind Member's signals: the kept counts are renewed on commit
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and getattr(exc.__cause__, "pgcode", None) != DEADLOCK_DETECTED:
             raise
