@@ -21,9 +21,10 @@ def _member_q(scope: Scope) -> Q:
         # "branch path LIKE … OR id = own" (over a join, or with a subquery) cannot use an index:
         # at seed_demo --scale 40 a secretary's API list scanned all 108,000 rows (79 ms). With the
         # branch ids written out, PostgreSQL ORs two index scans.
-        branch_ids = list(Branch.objects.filter(scope.q(Cap.READ)).values_list("pk", flat=True))
-        return Q(branch_id__in=branch_ids) | Q(pk=scope.own_member_id)
-    return scope.q(Cap.READ, "branch__")
+        return scope.id_q(Cap.READ, "branch__") | Q(pk=scope.own_member_id)
+    # By branch ID, not by the branch path over a join: a town admin's page among 40 towns' members
+    # walks the pinyin index testing each row's own branch column (3 ms, against 7-12 ms joined).
+    return scope.id_q(Cap.READ, "branch__")
 
 
 def _is_own(member: Member, scope: Scope) -> bool:
