@@ -15,13 +15,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from accounts.scope import Cap, scope_for
-from branches.models import Branch
+from branches.models import Branch, OfficerPost
 from branches.selectors import (
     EXPIRING_WITHIN_DAYS,
     branches_visible_to,
     expiring_officer_posts_for,
     get_branch_for_user,
-    officer_posts_visible_to,
     with_days_left,
 )
 
@@ -83,11 +82,13 @@ def detail(request, pk: int):
     node = nodes[0] if nodes else None
     has_subtree = bool(node and node.children)
 
+    # The branch's own posts: readable as the branch is (get_branch_for_user asked the scope), so no
+    # scope filter joining the branch again.
     officers = sorted(
-        officer_posts_visible_to(user)
-        .filter(branch=branch)
+        OfficerPost.objects.filter(branch=branch)
         .current()
-        .only("post", "term_start", "term_end", "branch__id", "member__id", "member__name"),
+        .select_related("member")
+        .only("post", "term_start", "term_end", "branch_id", "member__id", "member__name"),
         key=lambda p: (p.rank, p.term_start),
     )
     # Party groups as (pk, label, count) rows: a town's page has 100+; their counts come from the tree's query.
