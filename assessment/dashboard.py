@@ -3,19 +3,22 @@
 Live figures for the quarter running now (meeting compliance so far, the
 month's inspections, rectification still open and overdue) beside the stars
 of the latest scored quarter, moving up and down. A fixed number of queries
-whatever the number of units; the units and their compliance, which change only
-with meetings and the organisation tree, are kept in the cache (meetings.figures_cache).
+whatever the number of units; the units (which change only with the organisation tree) and each
+branch's compliance (which changes only with its meetings, the rules and the tree) are kept in the
+cache (meetings.figures_cache): after a meeting is logged, only its branch is counted again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, Subquery
 
 from branches.models import Branch
-from meetings.figures_cache import cached_figures
+from meetings.figures_cache import branch_figures, cached_figures
+from meetings.selectors import ComplianceSummary, compliance_summary_for
 
 from . import sources
 from .models import Inspection, QuarterScore, Rectification
@@ -81,17 +84,84 @@ class UnitCompliance:
     by_area: tuple[tuple[str, float], ...]
 
 
-def unit_compliance(town: Branch, start: dt.date, today: dt.date) -> UnitCompliance:
-    """Meetings' compliance rolled up to each assessed unit, then averaged over the town and each area."""
+# What judging a branch's compliance reads of it (``pk`` first): kept with the units, so that counting a
+# branch again after a meeting of it is logged does not read it again.
+JUDGED_FIELDS = ("pk", "name", "kind", "unit", "area_id", "founded_on", "dissolved_on")
+
+
+@dataclass(frozen=True)
+class Units:
+    """The town's assessed units, each with its area's name, and the branches counted for each unit: what
+    only the organisation tree changes (kept under the cache's shared generation)."""
+
+    unit_ids: tuple[int, ...]
+    areas: tuple[str, ...]
+    # (branch, its unit), the units' own branches included; and what judging reads of each branch
+    branch_units: tuple[tuple[int, int], ...]
+    branches: tuple[tuple, ...]
+
+
+def town_units(town: Branch) -> Units:
+    """The units, and their active branches as :func:`assessment.sources.meeting_compliance` rolls them up."""
     # A unit is read for its id, its path (compliance is rolled up by path) and its area's name.
     units = list(units_of(town).select_related("area").only("path", "area__name"))
-    compliance = sources.meeting_compliance(units, start, today) or {}
-    by_area: dict[str, list] = {}
-    for unit in units:
-        by_area.setdefault(unit.area.name if unit.area else OUTSIDE_AREAS, []).append(compliance.get(unit.pk))
-    return UnitCompliance(
+    unit_by_path = {u.path: u.pk for u in units}
+    lengths = sorted({len(p) for p in unit_by_path})
+    q = Q(pk__in=[])
+    for parent in {p[: -Branch.steplen] for p in unit_by_path}:
+        q |= Q(path__startswith=parent, depth__gt=len(parent) // Branch.steplen)
+    branch_units, branches = [], []
+    for path, *fields in Branch.objects.filter(q, is_active=True).values_list("path", *JUDGED_FIELDS).order_by("path"):
+        for length in lengths:
+            if path[:length] in unit_by_path:
+                branch_units.append((fields[0], unit_by_path[path[:length]]))
+                branches.append(tuple(fields))
+                break
+    return Units(
         unit_ids=tuple(u.pk for u in units),
-        compliance=_mean(compliance.get(u.pk) for u in units),
+        areas=tuple(u.area.name if u.area else OUTSIDE_AREAS for u in units),
+        branch_units=tuple(branch_units),
+        branches=tuple(branches),
+    )
+
+
+def branch_summaries(branches, start: dt.date, end: dt.date) -> dict[int, ComplianceSummary | None]:
+    """Per branch (given as its ``JUDGED_FIELDS``), its periods ended in [start, end] held and overdue (None
+    for a branch that owes nothing): each branch's kept in the cache until one of its meetings, or a rule,
+    branch, party group or area, changes; the branches missing counted together (``compliance_summary_for``)."""
+    as_of = sources._judged_as_of(end)  # the day the periods are judged on, as the scoring does
+    by_id = {fields[0]: SimpleNamespace(**dict(zip(JUDGED_FIELDS, fields, strict=True))) for fields in branches}
+    return branch_figures(
+        f"summary:{start:%Y%m%d}:{end:%Y%m%d}:{as_of:%Y%m%d}",
+        by_id,
+        lambda missing: compliance_summary_for(
+            branches=[by_id[pk] for pk in missing], start=start, end=end, as_of=as_of
+        ),
+    )
+
+
+def unit_compliance(town: Branch, start: dt.date, today: dt.date) -> UnitCompliance:
+    """Meetings' compliance rolled up to each assessed unit, then averaged over the town and each area.
+
+    The same figures as ``sources.meeting_compliance`` (a test holds them to it), from the cached units and
+    each branch's cached summary: after a meeting is logged, only its branch is counted again.
+    """
+    units = cached_figures(f"assessment-town-units:{town.pk}", lambda: town_units(town))
+    summaries = branch_summaries(units.branches, start, today)
+    held: dict[int, int] = {}
+    owed: dict[int, int] = {}
+    for branch_id, unit in units.branch_units:
+        summary = summaries.get(branch_id)
+        if summary is not None:
+            held[unit] = held.get(unit, 0) + summary.held
+            owed[unit] = owed.get(unit, 0) + summary.held + summary.overdue
+    compliance = {pk: (100.0 * held.get(pk, 0) / owed[pk] if owed.get(pk) else None) for pk in units.unit_ids}
+    by_area: dict[str, list] = {}
+    for pk, area in zip(units.unit_ids, units.areas, strict=True):
+        by_area.setdefault(area, []).append(compliance.get(pk))
+    return UnitCompliance(
+        unit_ids=units.unit_ids,
+        compliance=_mean(compliance.get(pk) for pk in units.unit_ids),
         by_area=tuple(
             (name, p)
             for name, values in sorted(by_area.items(), key=lambda pair: pair[0] == OUTSIDE_AREAS)
@@ -103,10 +173,7 @@ def unit_compliance(town: Branch, start: dt.date, today: dt.date) -> UnitComplia
 def town_glance(user, town: Branch, *, today: dt.date, scored_quarter: str | None = None) -> Glance:
     quarter = quarter_of(today)
     start, _end = quarter_bounds(quarter)
-    figures = cached_figures(
-        f"assessment-unit-compliance:{town.pk}:{start:%Y%m%d}:{today:%Y%m%d}",
-        lambda: unit_compliance(town, start, today),
-    )
+    figures = unit_compliance(town, start, today)
     units = figures.unit_ids
     glance = Glance(quarter=quarter, quarter_label=quarter_label(quarter), as_of=today, units=len(units))
     glance.compliance = figures.compliance

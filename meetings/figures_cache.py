@@ -1,28 +1,39 @@
-"""Compliance figures (what meetings' compliance comes to for a set of branches) kept in the shared cache.
+"""Compliance figures (what meetings' compliance comes to, branch by branch) kept in the shared cache.
 
 Compliance is counted from every meeting of a town's year and its branches' rules: the
-town office's dashboard (:mod:`assessment.dashboard`: 12 of 25 ms on the demo town), the
-compliance matrix and the compliance API (most of their time at ``seed_demo --scale 40``).
-Those figures change only when a meeting, its types, a meeting rule or type, a branch, a
-party group or an area changes, or when the day does (callers put the day in the key).
+town office's dashboard (:mod:`assessment.dashboard`), the compliance matrix, a branch's
+calendar and the compliance API. What one branch's figures come to changes only when one
+of its meetings (or a meeting's types) changes, or when a meeting rule or type, a branch, a
+party group or an area does, or when the day does (callers put the day in the key).
 
-Every such change (``post_save``/``post_delete``, and ``m2m_changed`` of a meeting's types;
-connected in :meth:`meetings.apps.MeetingsConfig.ready`) gives the cache a new
-*generation*, at once and again when the transaction commits: figures counted in between,
-from the rows before the change, are then never read again. A figure is used only while it
-carries the current generation; both are read in one round trip. A generation is a random
-token, never a counter, so a cache that was emptied cannot bring back an old figure under a
-reused number. ``FIGURES_TTL`` bounds what a change made behind the signals' back (a bulk
-update) could leave; the demo seeding, which writes meetings in bulk, forgets the figures
-itself. With the cache unavailable the figures are counted every time, as without it.
+So the figures are kept per branch (:func:`branch_figures`): under a key per purpose (the
+window, the day) and branch, each with two *generations*, the shared one and the branch's
+own. A meeting saved or deleted, or its types changed, renews its branch's generation (both
+branches' should it move); a rule, a meeting type, a branch, a party group or an area renews
+the shared one, which drops every branch's figures. The signals are connected in
+:meth:`meetings.apps.MeetingsConfig.ready`. After a meeting is logged, the next view counts
+that one branch again and takes the others from the cache; the totals (per area, per rule,
+the town's) are summed by the callers from the branches' parts, every time.
+
+A generation is renewed at once and again when the transaction commits: figures counted in
+between, from the rows before the change, are then never read again. A figure is used only
+while it carries both current generations; the generations and the figures are read in one
+round trip, the branches missing counted together (in a fixed number of queries) and kept in
+another. A generation is a random token, never a counter, so a cache that was emptied cannot
+bring back an old figure under a reused number. ``FIGURES_TTL`` bounds what a change made
+behind the signals' back (a bulk update) could leave; the demo seeding, which writes meetings
+in bulk, forgets the figures itself (:func:`forget_figures`). With the cache unavailable the
+figures are counted every time, as without it.
+
+:func:`cached_figures` keeps a whole result under the shared generation alone: only for what
+no meeting changes (the dashboard's units and which branches they are made of).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -33,30 +44,105 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "meetings:figures:generation"
 GENERATION_TTL = 30 * 24 * 60 * 60
 FIGURES_TTL = 10 * 60
+# In every figure's key: to be changed with the shape of what is kept, so that a deploy never reads the
+# figures an older version kept.
+FIGURES_VERSION = 2
 
 T = TypeVar("T")
 
 
-def cached_figures(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept under ``name`` while no meeting, rule, branch, party group or area has changed.
+def branch_generation_key(branch_id: int) -> str:
+    return f"{GENERATION_KEY}:branch:{branch_id}"
 
-    ``name`` must say everything else the figures depend on (the organisation, the dates).
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def _shared_generation(generation: str | None) -> str | None:
+    """The shared generation read, or a new one if there was none (another process's if it set one first)."""
+    if generation is not None:
+        return generation
+    fresh = _token()
+    return fresh if cache.add(GENERATION_KEY, fresh, GENERATION_TTL) else cache.get(GENERATION_KEY)
+
+
+def branch_figures(
+    purpose: str, branch_ids: Iterable[int], count: Callable[[list[int]], Mapping[int, T]]
+) -> dict[int, T | None]:
+    """Per branch id, its figures for ``purpose``: from the cache while neither its meetings nor the
+    shared things (rules, types, branches, party groups, areas) changed, else ``count(ids)`` for all
+    the branches missing at once (None for a branch it leaves out).
+
+    ``purpose`` must say everything else the figures depend on (the window, the day, the language).
     """
-    key = f"meetings:figures:{name}"
+    ids = list(dict.fromkeys(branch_ids))
+    keys = {pk: f"meetings:figures:v{FIGURES_VERSION}:{purpose}:{pk}" for pk in ids}
+    generation_keys = {pk: branch_generation_key(pk) for pk in ids}
+    try:
+        found = cache.get_many([GENERATION_KEY, *generation_keys.values(), *keys.values()])
+    except Exception:  # the cache is down: count, as without it
+        logger.warning("meetings: cache unavailable, counting the compliance figures", exc_info=True)
+        counted = count(ids)
+        return {pk: counted.get(pk) for pk in ids}
+    shared = found.get(GENERATION_KEY)
+    figures: dict[int, T | None] = {}
+    missing: list[int] = []
+    generations: dict[int, str] = {}
+    new_generations: dict[str, str] = {}
+    for pk in ids:
+        own = found.get(generation_keys[pk])
+        cached = found.get(keys[pk])
+        if (
+            shared is not None
+            and own is not None
+            and isinstance(cached, tuple)
+            and len(cached) == 3
+            and cached[0] == shared
+            and cached[1] == own
+        ):
+            figures[pk] = cached[2]
+            continue
+        missing.append(pk)
+        if own is None:
+            own = new_generations[generation_keys[pk]] = _token()
+        generations[pk] = own
+    if not missing:
+        return figures
+    # The generations are read (or set) before counting: a change committed meanwhile replaces them, so
+    # figures that may predate that change are never read again.
+    try:
+        shared = _shared_generation(shared)
+        if new_generations:
+            cache.set_many(new_generations, GENERATION_TTL)
+    except Exception:
+        logger.warning("meetings: cache unavailable, the compliance figures not kept", exc_info=True)
+        shared = None
+    counted = count(missing)
+    for pk in missing:
+        figures[pk] = counted.get(pk)
+    if shared is not None:
+        try:
+            cache.set_many({keys[pk]: (shared, generations[pk], figures[pk]) for pk in missing}, FIGURES_TTL)
+        except Exception:
+            logger.warning("meetings: cache unavailable, the compliance figures not kept", exc_info=True)
+    return {pk: figures[pk] for pk in ids}
+
+
+def cached_figures(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept under ``name`` while no meeting rule or type, branch, party group or area has
+    changed: only for figures no meeting changes. ``name`` must say everything else they depend on."""
+    key = f"meetings:figures:v{FIGURES_VERSION}:{name}"
     try:
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         cached = found.get(key)
         if generation is not None and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
             return cached[1]
-        if generation is None:
-            fresh = uuid.uuid4().hex
-            generation = fresh if cache.add(GENERATION_KEY, fresh, GENERATION_TTL) else cache.get(GENERATION_KEY)
+        generation = _shared_generation(generation)
     except Exception:  # the cache is down: count, as without it
         logger.warning("meetings: cache unavailable, counting the compliance figures", exc_info=True)
         return compute()
-    # The generation was read before counting: a change committed meanwhile replaces it, so figures
-    # that may predate that change are never read again.
     figures = compute()
     if generation is not None:
         try:
@@ -66,21 +152,12 @@ def cached_figures(name: str, compute: Callable[[], T]) -> T:
     return figures
 
 
-def branches_key(branches) -> str:
-    """A short key naming a set of branches (a queryset or branches), the same whatever their order."""
-    ids = branches.values_list("pk", flat=True) if hasattr(branches, "values_list") else (b.pk for b in branches)
-    return hashlib.blake2b(",".join(map(str, sorted(ids))).encode(), digest_size=12).hexdigest()
-
-
-def forget_figures(**kwargs) -> None:
-    """Signal receiver: something the figures are counted from changed. Every cached figure is dropped
-    now, and again once the transaction commits."""
-    if kwargs.get("action", "").startswith("pre_"):
-        return  # m2m_changed: the post_add/post_remove/post_clear that follows is the change
+def _renew(keys: list[str]) -> None:
+    """New generations under ``keys``, now and again once the transaction commits."""
 
     def renew():
         try:
-            cache.set(GENERATION_KEY, uuid.uuid4().hex, GENERATION_TTL)
+            cache.set_many({key: _token() for key in keys}, GENERATION_TTL)
         except Exception:
             logger.warning("meetings: cache unavailable, the compliance figures expire on their own", exc_info=True)
 
@@ -88,14 +165,61 @@ def forget_figures(**kwargs) -> None:
     transaction.on_commit(renew)
 
 
+def forget_figures(**kwargs) -> None:
+    """Every branch's figures are dropped (now, and again once the transaction commits): a rule, a meeting
+    type, a branch, a party group or an area changed. Also a signal receiver."""
+    if kwargs.get("action", "").startswith("pre_"):
+        return  # m2m_changed: the post_add/post_remove/post_clear that follows is the change
+    _renew([GENERATION_KEY])
+
+
+def forget_branch_figures(*branch_ids: int | None) -> None:
+    """The figures of these branches are dropped (now, and again once the transaction commits)."""
+    keys = [branch_generation_key(pk) for pk in dict.fromkeys(branch_ids) if pk is not None]
+    if keys:
+        _renew(keys)
+
+
+def meeting_moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save of a Meeting: should it move to another branch, the branch it leaves is dropped too."""
+    if (
+        raw
+        or instance._state.adding
+        or (update_fields is not None and not {"branch", "branch_id"} & set(update_fields))
+    ):
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("branch_id", flat=True).first()
+    if old is not None and old != instance.branch_id:
+        forget_branch_figures(old)
+
+
+def meeting_changed(sender, instance, **kwargs) -> None:
+    """post_save/post_delete of a Meeting: its branch's figures are dropped."""
+    forget_branch_figures(instance.branch_id)
+
+
+def meeting_types_changed(sender, instance, action, reverse, **kwargs) -> None:
+    """m2m_changed of a meeting's types: its branch's figures are dropped (everything's, when a type's
+    meetings are changed from the type's side)."""
+    if action.startswith("pre_"):
+        return  # the post_add/post_remove/post_clear that follows is the change
+    if reverse:
+        forget_figures()
+    else:
+        forget_branch_figures(instance.branch_id)
+
+
 def connect_signals() -> None:
-    """Renew the generation on every change to what the figures are counted from (MeetingsConfig.ready)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    """Renew the generations on every change to what the figures are counted from (MeetingsConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from branches.models import Area, Branch, PartyGroup
     from meetings.models import Meeting, MeetingRule, MeetingType
 
-    for model in (Meeting, MeetingRule, MeetingType, Branch, PartyGroup, Area):
+    for model in (MeetingRule, MeetingType, Branch, PartyGroup, Area):
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(forget_figures, sender=model, dispatch_uid=f"meetings_figures_{name}_{model.__name__}")
-    m2m_changed.connect(forget_figures, sender=Meeting.types.through, dispatch_uid="meetings_figures_types")
+    pre_save.connect(meeting_moving, sender=Meeting, dispatch_uid="meetings_figures_moving_Meeting")
+    post_save.connect(meeting_changed, sender=Meeting, dispatch_uid="meetings_figures_save_Meeting")
+    post_delete.connect(meeting_changed, sender=Meeting, dispatch_uid="meetings_figures_delete_Meeting")
+    m2m_changed.connect(meeting_types_changed, sender=Meeting.types.through, dispatch_uid="meetings_figures_types")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -11,8 +10,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .compliance import DUE, HELD, OVERDUE, STATUS_LABELS, ComplianceCell
-from .figures_cache import branches_key, cached_figures
+from .compliance import DUE, HELD, OVERDUE, STATUS_LABELS, ComplianceCell, branch_infos
+from .figures_cache import branch_figures
 from .tally import tally
 
 RANK = {HELD: 0, DUE: 1, OVERDUE: 2}
@@ -49,19 +48,28 @@ class Matrix:
 def compliance_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, str]) -> Matrix:
     """The year's branches × months: the worst status of the periods ending in each month, and the overdue cells.
 
-    Kept in the cache (:mod:`meetings.figures_cache`) until a meeting, rule, branch, party group or
-    area changes, or the day does; counted by :func:`count_matrix` otherwise.
+    Each branch's row is kept in the cache (:mod:`meetings.figures_cache`) until one of its meetings, or a
+    rule, branch, party group or area, changes, or the day does; the rows missing are counted together by
+    :func:`count_rows`, and the counts per area and rule summed from the rows.
     """
-    areas = hashlib.blake2b(repr(sorted(area_names.items())).encode(), digest_size=8).hexdigest()
-    return cached_figures(
-        f"matrix:{branches_key(branches)}:{year}:{as_of:%Y%m%d}:{areas}",
-        lambda: count_matrix(branches=branches, year=year, as_of=as_of, area_names=area_names),
+    infos = branch_infos(branches)
+    by_id = {info.id: info for info in infos}
+    rows = branch_figures(
+        f"matrix:{year}:{as_of:%Y%m%d}",
+        by_id,
+        lambda missing: count_rows(branches=[by_id[pk] for pk in missing], year=year, as_of=as_of),
     )
+    return _matrix(year, [row for row in rows.values() if row is not None], area_names)
 
 
 def count_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, str]) -> Matrix:
-    """The matrix counted by :mod:`meetings.tally`: a fixed number of queries, and full cells
-    only for the overdue periods, whatever the number of branches."""
+    """The matrix counted afresh, without the cache."""
+    return _matrix(year, list(count_rows(branches=branches, year=year, as_of=as_of).values()), area_names)
+
+
+def count_rows(*, branches, year: int, as_of: dt.date) -> dict[int, MatrixRow]:
+    """Per branch id, its row, counted by :mod:`meetings.tally`: a fixed number of queries, and full cells
+    only for the overdue periods, whatever the number of branches. A branch no rule applies to has none."""
     counted = tally(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of)
     by_branch: dict[int, MatrixRow] = {}
     late: dict[int, list] = defaultdict(list)
@@ -78,10 +86,13 @@ def count_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, s
             row.months[i] = status
         if status == OVERDUE:
             late[info.id].append(verdict)
-    overdue = counted.cells(v for verdicts in late.values() for v in verdicts)
-    for cell in overdue:
+    for cell in counted.cells(v for verdicts in late.values() for v in verdicts):
         by_branch[cell.branch_id].overdue.append(cell)
-    rows = list(by_branch.values())
+    return by_branch
+
+
+def _matrix(year: int, rows: list[MatrixRow], area_names: dict[int, str]) -> Matrix:
+    """The matrix of these rows (in the branches' order): the overdue cells, and their counts per area and rule."""
     late_by_area: dict[str, set[int]] = defaultdict(set)
     overdue_by_area: Counter = Counter()
     per_rule: Counter = Counter()
@@ -93,6 +104,7 @@ def count_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, s
             overdue_by_area[area] += 1
             per_rule[cell.meeting_type] += 1
     per_area = sorted((a, len(b), overdue_by_area[a]) for a, b in late_by_area.items())
+    overdue = [cell for row in rows for cell in row.overdue]
     return Matrix(year=year, rows=rows, per_area=per_area, per_rule=per_rule.most_common(), overdue=overdue)
 
 

@@ -25,7 +25,7 @@ from portal.links import id_url_prefix
 
 from . import services
 from .compliance import OVERDUE, STATUS_LABELS, judge
-from .figures_cache import cached_figures
+from .figures_cache import branch_figures
 from .matrix import compliance_matrix, matrix_xlsx
 from .models import Attendance, Meeting, PlanItem
 from .plan import plan_publish
@@ -135,10 +135,12 @@ def branch_calendar(request, pk: int):
     branch = get_branch_for_user(request.user, pk=pk)
     year = _year(request)
     today = timezone.localdate()
-    lines, overdue = cached_figures(
-        f"branch-calendar:{branch.pk}:{year}:{today:%Y%m%d}:{get_language()}",
-        lambda: _calendar_lines(branch, year, today),
-    )
+    # Kept in the cache until one of the branch's meetings, or a rule, branch, party group or area, changes.
+    lines, overdue = branch_figures(
+        f"branch-calendar:{year}:{today:%Y%m%d}:{get_language()}",
+        [branch.pk],
+        lambda _missing: {branch.pk: _calendar_lines(branch, year, today)},
+    )[branch.pk]
     scope = scope_for(request.user)
     streaks = []
     if scope.covers(Cap.WRITE, branch) or scope.covers(Cap.INSPECT, branch) or scope.has(Cap.OVERVIEW):

@@ -105,8 +105,8 @@ def test_the_glance_counts_without_a_cache(
     def down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(figures_cache.cache, "get_many", down)
-    monkeypatch.setattr(figures_cache.cache, "set", down)
+    for method in ("get", "get_many", "set", "set_many", "add"):
+        monkeypatch.setattr(figures_cache.cache, method, down)
     held(branch_a, dt.date(2026, 7, 3), theme_day_only)  # renewing the generation fails quietly too
     for _ in range(2):
         glance, counted = _glance(town_admin_user, town)
