@@ -29,6 +29,7 @@ from .figures_cache import branch_figures
 from .matrix import compliance_matrix, matrix_xlsx
 from .models import Attendance, Meeting, PlanItem
 from .plan import plan_publish
+from .presenters import calendar_lines_html, meeting_rows_html
 from .selectors import absent_streaks, attendance_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,6 +146,7 @@ def branch_calendar(request, pk: int):
     streaks = []
     if scope.covers(Cap.WRITE, branch) or scope.covers(Cap.INSPECT, branch) or scope.has(Cap.OVERVIEW):
         streaks = absent_streaks(branch=branch)
+    meetings = _meeting_rows(branch, year)
     return render(
         request,
         "meetings/branch.html",
@@ -152,7 +154,9 @@ def branch_calendar(request, pk: int):
             "branch": branch,
             "year": year,
             "lines": lines,
-            "meetings": _meeting_rows(branch, year),
+            "lines_html": calendar_lines_html(lines),
+            "meetings": meetings,
+            "meetings_html": meeting_rows_html(meetings),
             "streaks": streaks,
             "overdue": overdue,
             "can_log": scope.covers(Cap.WRITE, branch),

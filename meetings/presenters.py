@@ -1,0 +1,43 @@
+"""The long repeated parts of the meeting pages as markup joined in Python.
+
+A branch's calendar is a line of squares per rule (8–12 lines of 4–12 squares) and its year's
+meetings are 50–100 rows: rendered node by node through the template they were half of the
+page's time. Here each value is escaped (``django.utils.html.escape``, what the template's
+autoescape does to text) and the markup is the template's own, whitespace included, so the
+page reads the same (``tests/meetings/test_presenters.py``).
+"""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def calendar_lines_html(lines) -> SafeString:
+    """``<li>`` per line of the calendar: ``lines`` as ``((meeting type, party group name), squares)``,
+    a square as ``(status, reason, label)``."""
+    html = []
+    for (meeting_type, group), squares in lines:
+        name = escape(meeting_type) + (f" · {escape(group)}" if group else "")
+        cells = "".join(
+            f'<span class="cm cm--{escape(status)}" title="{escape(reason)}">{escape(label)}</span>'
+            for status, reason, label in squares
+        )
+        html.append(
+            f'\n    <li><span class="m-calendar__name">{name}</span>\n'
+            f'      <span class="m-calendar__cells">{cells}</span></li>\n  '
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+def meeting_rows_html(rows: list[dict]) -> SafeString:
+    """``<li>`` per meeting of the calendar's list (rows of ``report_views._meeting_rows``)."""
+    html = []
+    for row in rows:
+        badges = "".join(f'<span class="badge">{escape(name)}</span>' for name in row["types"])
+        html.append(
+            f'<li class="m-item"><a href="{escape(row["url"])}"><span class="m-item__date">{escape(row["day"])}</span> '
+            f'<span class="m-item__topic">{escape(row["topic"])}</span> '
+            f'<span class="m-item__meta">{badges}</span></a></li>'
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above

@@ -1,0 +1,42 @@
+"""The calendar's lines and meeting rows joined in Python read as the template rendered them, escaped."""
+
+from __future__ import annotations
+
+from django.template import Context, Template
+
+from meetings.presenters import calendar_lines_html, meeting_rows_html
+
+# The loops the branch calendar's template had before they were joined in Python (templates/meetings/branch.html).
+LINES_TEMPLATE = Template(
+    "{% for key, cells in lines %}\n"
+    '    <li><span class="m-calendar__name">{{ key.0 }}{% if key.1 %} · {{ key.1 }}{% endif %}</span>\n'
+    '      <span class="m-calendar__cells">{% for status, reason, label in cells %}'
+    '<span class="cm cm--{{ status }}" title="{{ reason }}">{{ label }}</span>{% endfor %}</span></li>\n'
+    "  {% endfor %}"
+)
+ROWS_TEMPLATE = Template(
+    '{% for m in meetings %}<li class="m-item"><a href="{{ m.url }}"><span class="m-item__date">{{ m.day }}</span> '
+    '<span class="m-item__topic">{{ m.topic }}</span> <span class="m-item__meta">{% for name in m.types %}'
+    '<span class="badge">{{ name }}</span>{% endfor %}</span></a></li>{% endfor %}'
+)
+
+
+def test_calendar_lines_read_as_the_template_rendered_them():
+    lines = [
+        (("主题党日", ""), [("held", "已召开", "1月"), ("overdue", '逾期 "<未开>"', "2月")]),
+        (("党小组会", "第一党小组 & <二>"), [("due", "未到期", "Q1")]),
+        (("党课", None), []),
+    ]
+    html = calendar_lines_html(lines)
+    assert html == LINES_TEMPLATE.render(Context({"lines": lines}))
+    assert "&lt;未开&gt;" in html and "第一党小组 &amp; &lt;二&gt;" in html and "<未开>" not in html
+
+
+def test_meeting_rows_read_as_the_template_rendered_them():
+    rows = [
+        {"url": "/meetings/7/", "day": "03-05", "topic": "学习<党章> & 讨论", "types": ["党员大会", "党课"]},
+        {"url": "/meetings/6/", "day": "02-01", "topic": "主题党日", "types": []},
+    ]
+    html = meeting_rows_html(rows)
+    assert html == ROWS_TEMPLATE.render(Context({"meetings": rows}))
+    assert "学习&lt;党章&gt; &amp; 讨论" in html
