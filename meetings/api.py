@@ -84,9 +84,38 @@ class MarkSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Attendance.Reason.choices, required=False, allow_blank=True, default="")
 
 
+class TypeCodesField(serializers.ManyRelatedField):
+    """A meeting's types by code (``SlugRelatedField(slug_field="code", many=True)``), read on a list page
+    from the codes :func:`attach_type_codes` read for the whole page in one query, when it did."""
+
+    def get_attribute(self, instance):
+        codes = getattr(instance, "type_codes", None)
+        return codes if codes is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        return [code if isinstance(code, str) else self.child_relation.to_representation(code) for code in iterable]
+
+
+def attach_type_codes(meetings) -> None:
+    """Set ``type_codes`` on each meeting: its types' codes in the types' order, one query for them all.
+
+    A prefetch of the types builds a related manager, a queryset and a model instance per meeting and
+    type (a third of a 50-meeting API page at 40 towns); the answer only gives the codes."""
+    codes: dict[int, list[str]] = {m.pk: [] for m in meetings}
+    links = Meeting.types.through.objects.filter(meeting_id__in=list(codes))
+    for meeting_id, code in links.order_by("meetingtype__order", "meetingtype_id").values_list(
+        "meeting_id", "meetingtype__code"
+    ):
+        codes[meeting_id].append(code)
+    for meeting in meetings:
+        meeting.type_codes = codes[meeting.pk]
+
+
 class MeetingSerializer(RefusesReadOnlyInput, ModelSerializer):
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
-    types = serializers.SlugRelatedField(slug_field="code", many=True, queryset=MeetingType.objects.all())
+    types = TypeCodesField(
+        child_relation=serializers.SlugRelatedField(slug_field="code", queryset=MeetingType.objects.all())
+    )
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     attendance = MarkSerializer(many=True, write_only=True, required=False, help_text="未列出的党员按出席记录")
     idempotency_key = serializers.UUIDField(required=False, allow_null=True, help_text="同一标识重复提交只生成一条会议")
@@ -112,6 +141,9 @@ class MeetingRuleViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["period"]
 
 
+API_COLUMNS = (*(f.name for f in Meeting._meta.concrete_fields), "branch__name")
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="可见的会议记录", parameters=[OpenApiParameter("type", str, description="会议类型编码")]
@@ -128,10 +160,20 @@ class MeetingViewSet(
     ordering = ["-held_on", "-pk"]
 
     def get_queryset(self):
-        qs = meetings_visible_to(self.request.user)
+        # Every column of a meeting and only its branch's name: not the branch's other columns, nor the
+        # party group (the answer gives its ID), each a model instance per row.
+        qs = meetings_visible_to(self.request.user).select_related(None).select_related("branch").only(*API_COLUMNS)
+        if self.action == "list":
+            qs = qs.prefetch_related(None)  # the page's type codes are read in one query (paginate_queryset)
         if code := self.request.query_params.get("type"):
             qs = qs.filter(types__code=code)
         return qs
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            attach_type_codes(page)
+        return page
 
     def get_object(self):
         return get_meeting_for_user(self.request.user, self.kwargs["pk"])

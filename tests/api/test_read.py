@@ -9,7 +9,6 @@ from django.test import Client
 from rest_framework import serializers
 
 from accounts.models import User
-from meetings.api import MeetingSerializer
 from members.api import MemberSerializer
 from portal.api import ModelSerializer
 from portal.serializers import PK_ONLY, PLAIN, PREFETCHED
@@ -75,9 +74,5 @@ def test_plain_fields_and_foreign_keys_are_read_directly(rf):
     assert steps["branch"] == steps["party_group"] == PK_ONLY
     assert steps["branch_name"] is None  # a dotted source goes through DRF
     assert steps["personal_data_masked"] is None  # so does a method field
-    meeting_steps = {
-        name: kind for name, kind, _a, _u, _f in MeetingSerializer(context={"request": request})._read_steps()
-    }
-    assert meeting_steps["types"] == PREFETCHED
     key_task_steps = {name: kind for name, kind, _a, _u, _f in KeyTaskSerializer()._read_steps()}
     assert key_task_steps["months"] == PREFETCHED
