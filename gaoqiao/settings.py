@@ -307,6 +307,9 @@ SPECTACULAR_SETTINGS = {
         # A branch's "kind" and a transfer's "kind" (and its "status") are different sets.
         "TransferKindEnum": "members.models.MemberTransfer.Kind",
         "TransferStatusEnum": "members.models.MemberTransfer.Status",
+        # The 党务公开 item's category and state are named by the item, in the list and the record alike.
+        "ItemCategoryEnum": "disclosure.models.Category",
+        "WorkingCopyStateEnum": "disclosure.models.Item.State",
     },
     # Browsers use the session; the contract documents the token, the door for API clients.
     "AUTHENTICATION_WHITELIST": ["accounts.authentication.ExpiringTokenAuthentication"],

@@ -99,19 +99,21 @@ def _read_step(field):
     return field.field_name, kind, attribute, unchanged, field
 
 
+# Every app's model serializers: text fields are ``CharField`` above, and a read that skips
+# DRF's per-field machinery where it would not change the answer.
+#
+# DRF reads each field of each row through ``get_attribute`` and ``to_representation``
+# (with a generator over the fields per row): 40 % of a 50-row, 29-field member list.
+# ``to_representation`` below reads a plain attribute or a foreign key's ID directly,
+# keeps a str, int or bool as it is, and takes a to-many relation's rows from the
+# queryset's prefetch; every other field, and every value of
+# another type (a date, a callable, a related object that is missing), goes through
+# DRF's own two calls, so the answer is DRF's own (``tests/api/test_read.py`` holds
+# every API list to it).
+#
+# (A comment, not a docstring: drf-spectacular gives a serializer's inherited docstring to its API
+# schema component as the description, and this one would describe every app's components.)
 class ModelSerializer(serializers.ModelSerializer):
-    """Every app's model serializers: text fields are ``CharField`` above, and a read that skips
-    DRF's per-field machinery where it would not change the answer.
-
-    DRF reads each field of each row through ``get_attribute`` and ``to_representation``
-    (with a generator over the fields per row): 40 % of a 50-row, 29-field member list.
-    ``to_representation`` below reads a plain attribute or a foreign key's ID directly,
-    keeps a str, int or bool as it is, and takes a to-many relation's rows from the
-    queryset's prefetch; every other field, and every value of
-    another type (a date, a callable, a related object that is missing), goes through
-    DRF's own two calls, so the answer is DRF's own (``tests/api/test_read.py`` holds
-    every API list to it)."""
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: CharField,
