@@ -102,21 +102,15 @@ class Units:
 
 
 def town_units(town: Branch) -> Units:
-    """The units, and their active branches as :func:`assessment.sources.meeting_compliance` rolls them up."""
+    """The units, and the branches counted for each (:func:`assessment.sources.unit_branches`, as the scoring)."""
     # A unit is read for its id, its path (compliance is rolled up by path) and its area's name.
     units = list(units_of(town).select_related("area").only("path", "area__name"))
-    unit_by_path = {u.path: u.pk for u in units}
-    lengths = sorted({len(p) for p in unit_by_path})
-    q = Q(pk__in=[])
-    for parent in {p[: -Branch.steplen] for p in unit_by_path}:
-        q |= Q(path__startswith=parent, depth__gt=len(parent) // Branch.steplen)
+    q, unit_of = sources.unit_branches(units)
     branch_units, branches = [], []
-    for path, *fields in Branch.objects.filter(q, is_active=True).values_list("path", *JUDGED_FIELDS).order_by("path"):
-        for length in lengths:
-            if path[:length] in unit_by_path:
-                branch_units.append((fields[0], unit_by_path[path[:length]]))
-                branches.append(tuple(fields))
-                break
+    for path, *fields in Branch.objects.filter(q).values_list("path", *JUDGED_FIELDS).order_by("path"):
+        if (unit := unit_of(path)) is not None:
+            branch_units.append((fields[0], unit))
+            branches.append(tuple(fields))
     return Units(
         unit_ids=tuple(u.pk for u in units),
         areas=tuple(u.area.name if u.area else OUTSIDE_AREAS for u in units),
@@ -129,7 +123,7 @@ def branch_summaries(branches, start: dt.date, end: dt.date) -> dict[int, Compli
     """Per branch (given as its ``JUDGED_FIELDS``), its periods ended in [start, end] held and overdue (None
     for a branch that owes nothing): each branch's kept in the cache until one of its meetings, or a rule,
     branch, party group or area, changes; the branches missing counted together (``compliance_summary_for``)."""
-    as_of = sources._judged_as_of(end)  # the day the periods are judged on, as the scoring does
+    as_of = sources.judged_as_of(end)  # the day the periods are judged on, as the scoring does
     by_id = {fields[0]: SimpleNamespace(**dict(zip(JUDGED_FIELDS, fields, strict=True))) for fields in branches}
     return branch_figures(
         f"summary:{start:%Y%m%d}:{end:%Y%m%d}:{as_of:%Y%m%d}",
@@ -143,19 +137,13 @@ def branch_summaries(branches, start: dt.date, end: dt.date) -> dict[int, Compli
 def unit_compliance(town: Branch, start: dt.date, today: dt.date) -> UnitCompliance:
     """Meetings' compliance rolled up to each assessed unit, then averaged over the town and each area.
 
-    The same figures as ``sources.meeting_compliance`` (a test holds them to it), from the cached units and
-    each branch's cached summary: after a meeting is logged, only its branch is counted again.
+    The scoring's figures (``sources.meeting_compliance``: the same units, branches and roll-up; a test holds
+    them to it), from the cached units and each branch's cached summary: after a meeting is logged, only its
+    branch is counted again.
     """
     units = cached_figures(f"assessment-town-units:{town.pk}", lambda: town_units(town))
     summaries = branch_summaries(units.branches, start, today)
-    held: dict[int, int] = {}
-    owed: dict[int, int] = {}
-    for branch_id, unit in units.branch_units:
-        summary = summaries.get(branch_id)
-        if summary is not None:
-            held[unit] = held.get(unit, 0) + summary.held
-            owed[unit] = owed.get(unit, 0) + summary.held + summary.overdue
-    compliance = {pk: (100.0 * held.get(pk, 0) / owed[pk] if owed.get(pk) else None) for pk in units.unit_ids}
+    compliance = sources.roll_up(units.unit_ids, units.branch_units, summaries)
     by_area: dict[str, list] = {}
     for pk, area in zip(units.unit_ids, units.areas, strict=True):
         by_area.setdefault(area, []).append(compliance.get(pk))

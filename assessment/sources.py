@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.db.models import Q
@@ -29,10 +30,42 @@ def _selector(app: str, module: str, name: str):
         return None
 
 
-def _judged_as_of(end: dt.date) -> dt.date:
-    # A period is judged once it has ended: the day after the span, or today while the span still runs
-    # (a later as_of would call the weeks not yet come overdue).
+def judged_as_of(end: dt.date) -> dt.date:
+    """The day a span's meeting periods are judged on: the day after the span, or today while the span
+    still runs (a later day would call the weeks not yet come overdue)."""
     return min(end + dt.timedelta(days=1), timezone.localdate())
+
+
+def unit_branches(units) -> tuple[Q, Callable[[str], int | None]]:
+    """Which branches count towards the assessed ``units``: a filter on the branches (the active
+    branches under the units' parents) and, for a branch's path, the unit it counts for (None for a
+    branch of no unit). A unit's own branch counts for it, as do its sub-branches."""
+    unit_by_path = {u.path: u.pk for u in units}
+    lengths = sorted({len(p) for p in unit_by_path})
+    q = Q(pk__in=[])
+    for parent in {p[: -Branch.steplen] for p in unit_by_path}:
+        q |= Q(path__startswith=parent, depth__gt=len(parent) // Branch.steplen)
+
+    def unit_of(path: str) -> int | None:
+        for length in lengths:
+            if (unit := unit_by_path.get(path[:length])) is not None:
+                return unit
+        return None
+
+    return q & Q(is_active=True), unit_of
+
+
+def roll_up(unit_ids: Iterable[int], branch_units: Iterable[tuple[int, int]], summaries) -> dict[int, float | None]:
+    """Per unit, the share of its branches' periods held (``summaries``: per branch id, a
+    ``ComplianceSummary`` or None for a branch that owed nothing); None for a unit that owed nothing."""
+    held: dict[int, int] = {}
+    owed: dict[int, int] = {}
+    for branch_id, unit in branch_units:
+        summary = summaries.get(branch_id)
+        if summary is not None:
+            held[unit] = held.get(unit, 0) + summary.held
+            owed[unit] = owed.get(unit, 0) + summary.held + summary.overdue
+    return {pk: (100.0 * held.get(pk, 0) / owed[pk] if owed.get(pk) else None) for pk in unit_ids}
 
 
 def meeting_compliance(units, start: dt.date, end: dt.date) -> dict[int, float | None]:
@@ -44,29 +77,12 @@ def meeting_compliance(units, start: dt.date, end: dt.date) -> dict[int, float |
     units = list(units)
     if not units:
         return {}
-    unit_by_path = {u.path: u.pk for u in units}
-    lengths = sorted({len(p) for p in unit_by_path})
-    parents = {p[: -Branch.steplen] for p in unit_by_path}
-    q = Q(pk__in=[])
-    for parent in parents:
-        q |= Q(path__startswith=parent, depth__gt=len(parent) // Branch.steplen)
-    branches = list(Branch.objects.filter(q, is_active=True))
-    unit_of = {}
-    for branch in branches:
-        for length in lengths:
-            if branch.path[:length] in unit_by_path:
-                unit_of[branch.pk] = unit_by_path[branch.path[:length]]
-                break
-    held: dict[int, int] = {}
-    owed: dict[int, int] = {}
+    q, unit_of = unit_branches(units)
+    counted = [(branch, unit) for branch in Branch.objects.filter(q) if (unit := unit_of(branch.path)) is not None]
     summaries = compliance_summary_for(
-        branches=[b for b in branches if b.pk in unit_of], start=start, end=end, as_of=_judged_as_of(end)
+        branches=[branch for branch, _unit in counted], start=start, end=end, as_of=judged_as_of(end)
     )
-    for branch_id, summary in summaries.items():
-        unit = unit_of[branch_id]
-        held[unit] = held.get(unit, 0) + summary.held
-        owed[unit] = owed.get(unit, 0) + summary.held + summary.overdue
-    return {pk: (100.0 * held.get(pk, 0) / owed[pk] if owed.get(pk) else None) for pk in unit_by_path.values()}
+    return roll_up((u.pk for u in units), ((branch.pk, unit) for branch, unit in counted), summaries)
 
 
 def attendance_records(start: dt.date, end: dt.date, branches) -> dict:
