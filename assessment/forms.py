@@ -8,7 +8,6 @@ from portal.forms import DateInput
 
 from .models import Appraisal, PointEntry
 from .periods import QUARTER_PATTERN
-from .widgets import PythonRenderedNumberInput, PythonRenderedSelect
 
 FINDING_SLOTS = 3
 
@@ -16,9 +15,7 @@ FINDING_SLOTS = 3
 class InspectionForm(forms.Form):
     """One unit, one month: a score per standard item and up to three findings with a photo each."""
 
-    branch = forms.ModelChoiceField(
-        queryset=None, label=_("被检查单位"), empty_label=_("请选择单位"), widget=PythonRenderedSelect
-    )
+    branch = forms.ModelChoiceField(queryset=None, label=_("被检查单位"), empty_label=_("请选择单位"))
     month = forms.DateField(
         label=_("检查月份"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -44,7 +41,7 @@ class InspectionForm(forms.Form):
                 decimal_places=1,
                 help_text=item.method,
                 initial=item.points,
-                widget=PythonRenderedNumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             )
         choices = [("", _("不对应具体条目"))] + [(i.pk, f"{i.code} {i.title}") for i in self.items]
         for n in range(1, FINDING_SLOTS + 1):
@@ -57,7 +54,6 @@ class InspectionForm(forms.Form):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                widget=PythonRenderedSelect,
             )
             self.fields[f"finding_{n}_deadline"] = forms.DateField(
                 label=_("整改期限"),
@@ -117,9 +113,7 @@ class RectificationActForm(forms.Form):
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.CharField(label=_("整改完成情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(
-        label=_("新的整改期限"), required=False, widget=DateInput()
-    )
+    deadline = forms.DateField(label=_("新的整改期限"), required=False, widget=DateInput())
 
 
 class PointEntryForm(forms.ModelForm):
@@ -161,7 +155,7 @@ class SelfAssessmentForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=None, label=_("党员"), widget=PythonRenderedSelect)
+    member = forms.ModelChoiceField(queryset=None, label=_("党员"))
     grade = forms.ChoiceField(label=_("评定等次"), choices=Appraisal.Grade.choices)
     votes_excellent = forms.IntegerField(label=_("互评“优秀”票"), min_value=0, initial=0)
     votes_qualified = forms.IntegerField(label=_("互评“合格”票"), min_value=0, initial=0)

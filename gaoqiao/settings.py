@@ -117,6 +117,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django's form renderer, with the plain widgets (inputs, textarea, select, check and radio boxes) written
+# in Python: the same markup without a template render per widget and per <option> (portal/renderer.py).
+FORM_RENDERER = "portal.renderer.PythonWidgetsRenderer"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
