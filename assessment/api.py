@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from accounts.scope import Cap
 from accounts.scope_api import writes_need
 from members.selectors import members_writable_by
-from portal.api import ModelSerializer
+from portal.api import ModelSerializer, UncountedPagination
 
 from . import services
 from .models import Appraisal, Briefing, Inspection, PointEntry, QuarterScore, Rectification, Standard, StandardItem
@@ -240,6 +240,8 @@ class QuarterScoreViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class PointEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PointEntrySerializer
+    # A town's ledger grows by thousands of entries a quarter: paged without counting them all.
+    pagination_class = UncountedPagination
     permission_classes = [IsAuthenticated, writes_need(Cap.WRITE)]
     filterset_fields = ["member", "branch", "kind"]
 

@@ -114,7 +114,7 @@ def _read_or_own_q(user) -> Q:
     """
     scope = scope_for(user)
     if not scope.own_member_id or scope.everything:
-        return scope.read_q("branch__")
+        return scope.id_q(Cap.READ, "branch__")  # by ID too: no join to the branch for its path
     return scope.id_q(Cap.READ, "branch__") | Q(member_id=scope.own_member_id)
 
 

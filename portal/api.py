@@ -111,8 +111,9 @@ class StandardPagination(_PageSize, PageNumberPagination):
 
 
 class UncountedPagination(StandardPagination):
-    """Numbered pages without a total, for lists anyone may read that span a whole district (the
-    published 党务公开 items and versions: 40,000 at 40 towns, and counting them cost 35 ms of a 45 ms page).
+    """Numbered pages without a total, for lists that grow without end: the published 党务公开 items and
+    versions anyone may read (40,000 at 40 towns, and counting them cost 35 ms of a 45 ms page) and the
+    锋领指数 ledger (24,000 entries for one town: 5 ms to count).
 
     The page is read with one more row than it shows: ``next`` is given when that row exists.
     A page past the last is a 404, as with counted pages.

@@ -115,3 +115,20 @@ def test_a_secretary_grades_a_member_from_the_page(secretary_a, branch_a):
     assert (appraisal.branch, appraisal.grade, appraisal.votes_excellent) == (branch_a, "excellent", 12)
     page = secretary_a.get(reverse("assessment:appraisals")).content.decode()
     assert '<td data-label="姓名">王五</td>' in page and '<td data-label="等次">优秀</td>' in page
+
+
+def test_the_points_api_pages_the_ledger_newest_first_without_counting_it(town_admin, branch_a, branch_b):
+    import datetime as dt
+
+    members = MemberFactory.create_batch(3, branch=branch_a) + [MemberFactory(branch=branch_b)]
+    today = timezone.localdate()
+    entries = [_entry(m, 1, on=today - dt.timedelta(days=i)) for i, m in enumerate(members * 2)]
+    url = reverse("api:assessment-points-list")
+    first = town_admin.get(url, {"page_size": 5}).json()
+    assert set(first) == {"next", "previous", "results"} and first["previous"] is None  # no count
+    second = town_admin.get(first["next"]).json()
+    assert second["next"] is None and second["previous"]
+    ids = [row["id"] for row in first["results"] + second["results"]]
+    newest_first = sorted(entries, key=lambda e: (e.on, e.pk), reverse=True)
+    assert ids == [e.pk for e in newest_first]
+    assert town_admin.get(url, {"page": 3, "page_size": 5}).status_code == 404
