@@ -18,27 +18,19 @@ Writes behind the signals' back (``bulk_create``, ``bulk_update``, ``QuerySet.up
 must call :func:`forget_trees` themselves: the roster import and the demo seeding do.
 ``TREE_TTL`` bounds what a missed one could leave.
 
-As in :mod:`meetings.figures_cache`: the generation is a random token, never a counter (an
-emptied cache cannot bring an old value back under a reused number); it is renewed at once
-and again when the transaction commits, and read before counting, so figures counted from
-rows a concurrent change was replacing are never read again. With the cache unavailable
-the figures are counted every time, as without it.
+The generation is :mod:`portal.generations`' (as the compliance figures'): a random token,
+renewed at once and again when the transaction commits; with the cache unavailable the figures
+are counted every time, as without it.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from portal import generations
 
 GENERATION_KEY = "branches:tree:generation"
-GENERATION_TTL = 30 * 24 * 60 * 60
 TREE_TTL = 10 * 60
 # Raised when what is kept changes shape: values of an older release are then never read.
 VERSION = 1
@@ -46,48 +38,18 @@ VERSION = 1
 T = TypeVar("T")
 
 
-def _token() -> str:
-    return uuid.uuid4().hex
-
-
 def cached_subtree(root_id: int, root_path: str, compute: Callable[[], T]) -> T:
     """``compute()`` for the subtree rooted at ``root_id``/``root_path``, from the cache while no
     member, branch or party group has changed since it was kept."""
     key = f"branches:tree:v{VERSION}:{root_id}:{root_path}"
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        cached = found.get(key)
-        if generation is not None and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
-            return cached[1]
-        if generation is None:
-            fresh = _token()
-            generation = fresh if cache.add(GENERATION_KEY, fresh, GENERATION_TTL) else cache.get(GENERATION_KEY)
-    except Exception:  # the cache is down: count, as without it
-        logger.warning("branches: cache unavailable, counting the tree", exc_info=True)
-        return compute()
-    value = compute()
-    if generation is not None:
-        try:
-            cache.set(key, (generation, value), TREE_TTL)
-        except Exception:
-            logger.warning("branches: cache unavailable, the tree not kept", exc_info=True)
-    return value
+    return generations.kept(GENERATION_KEY, key, compute, ttl=TREE_TTL, what="the branch trees")
 
 
 def forget_trees(*args, **kwargs) -> None:
     """Every kept subtree is dropped, now and again once the transaction commits. Call it after
     writing members, branches or party groups behind their signals (bulk writes, COPY); it is
     also the signal receiver."""
-
-    def renew():
-        try:
-            cache.set(GENERATION_KEY, _token(), GENERATION_TTL)
-        except Exception:
-            logger.warning("branches: cache unavailable, the kept trees expire on their own", exc_info=True)
-
-    renew()
-    transaction.on_commit(renew)
+    generations.renew([GENERATION_KEY], what="the branch trees")
 
 
 def connect_signals() -> None:

@@ -15,7 +15,7 @@ the shared one, which drops every branch's figures. The signals are connected in
 that one branch again and takes the others from the cache; the totals (per area, per rule,
 the town's) are summed by the callers from the branches' parts, every time.
 
-A generation is renewed at once and again when the transaction commits: figures counted in
+A generation (:mod:`portal.generations`) is renewed at once and again when the transaction commits: figures counted in
 between, from the rows before the change, are then never read again. A figure is used only
 while it carries both current generations; the generations and the figures are read in one
 round trip, the branches missing counted together (in a fixed number of queries) and kept in
@@ -32,17 +32,16 @@ no meeting changes (the dashboard's units and which branches they are made of).
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+
+from portal import generations
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "meetings:figures:generation"
-GENERATION_TTL = 30 * 24 * 60 * 60
 FIGURES_TTL = 10 * 60
 # In every figure's key: to be changed with the shape of what is kept, so that a deploy never reads the
 # figures an older version kept.
@@ -53,18 +52,6 @@ T = TypeVar("T")
 
 def branch_generation_key(branch_id: int) -> str:
     return f"{GENERATION_KEY}:branch:{branch_id}"
-
-
-def _token() -> str:
-    return uuid.uuid4().hex
-
-
-def _shared_generation(generation: str | None) -> str | None:
-    """The shared generation read, or a new one if there was none (another process's if it set one first)."""
-    if generation is not None:
-        return generation
-    fresh = _token()
-    return fresh if cache.add(GENERATION_KEY, fresh, GENERATION_TTL) else cache.get(GENERATION_KEY)
 
 
 def branch_figures(
@@ -88,7 +75,7 @@ def branch_figures(
     shared = found.get(GENERATION_KEY)
     figures: dict[int, T | None] = {}
     missing: list[int] = []
-    generations: dict[int, str] = {}
+    owns: dict[int, str] = {}  # each branch's own generation, as read or set
     new_generations: dict[str, str] = {}
     for pk in ids:
         own = found.get(generation_keys[pk])
@@ -105,16 +92,16 @@ def branch_figures(
             continue
         missing.append(pk)
         if own is None:
-            own = new_generations[generation_keys[pk]] = _token()
-        generations[pk] = own
+            own = new_generations[generation_keys[pk]] = generations.token()
+        owns[pk] = own
     if not missing:
         return figures
     # The generations are read (or set) before counting: a change committed meanwhile replaces them, so
     # figures that may predate that change are never read again.
     try:
-        shared = _shared_generation(shared)
+        shared = generations.current(GENERATION_KEY, shared)
         if new_generations:
-            cache.set_many(new_generations, GENERATION_TTL)
+            cache.set_many(new_generations, generations.GENERATION_TTL)
     except Exception:
         logger.warning("meetings: cache unavailable, the compliance figures not kept", exc_info=True)
         shared = None
@@ -123,7 +110,7 @@ def branch_figures(
         figures[pk] = counted.get(pk)
     if shared is not None:
         try:
-            cache.set_many({keys[pk]: (shared, generations[pk], figures[pk]) for pk in missing}, FIGURES_TTL)
+            cache.set_many({keys[pk]: (shared, owns[pk], figures[pk]) for pk in missing}, FIGURES_TTL)
         except Exception:
             logger.warning("meetings: cache unavailable, the compliance figures not kept", exc_info=True)
     return {pk: figures[pk] for pk in ids}
@@ -133,36 +120,7 @@ def cached_figures(name: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept under ``name`` while no meeting rule or type, branch, party group or area has
     changed: only for figures no meeting changes. ``name`` must say everything else they depend on."""
     key = f"meetings:figures:v{FIGURES_VERSION}:{name}"
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        cached = found.get(key)
-        if generation is not None and isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
-            return cached[1]
-        generation = _shared_generation(generation)
-    except Exception:  # the cache is down: count, as without it
-        logger.warning("meetings: cache unavailable, counting the compliance figures", exc_info=True)
-        return compute()
-    figures = compute()
-    if generation is not None:
-        try:
-            cache.set(key, (generation, figures), FIGURES_TTL)
-        except Exception:
-            logger.warning("meetings: cache unavailable, the compliance figures not kept", exc_info=True)
-    return figures
-
-
-def _renew(keys: list[str]) -> None:
-    """New generations under ``keys``, now and again once the transaction commits."""
-
-    def renew():
-        try:
-            cache.set_many({key: _token() for key in keys}, GENERATION_TTL)
-        except Exception:
-            logger.warning("meetings: cache unavailable, the compliance figures expire on their own", exc_info=True)
-
-    renew()
-    transaction.on_commit(renew)
+    return generations.kept(GENERATION_KEY, key, compute, ttl=FIGURES_TTL, what="the compliance figures")
 
 
 def forget_figures(**kwargs) -> None:
@@ -170,14 +128,14 @@ def forget_figures(**kwargs) -> None:
     type, a branch, a party group or an area changed. Also a signal receiver."""
     if kwargs.get("action", "").startswith("pre_"):
         return  # m2m_changed: the post_add/post_remove/post_clear that follows is the change
-    _renew([GENERATION_KEY])
+    generations.renew([GENERATION_KEY], what="the compliance figures")
 
 
 def forget_branch_figures(*branch_ids: int | None) -> None:
     """The figures of these branches are dropped (now, and again once the transaction commits)."""
     keys = [branch_generation_key(pk) for pk in dict.fromkeys(branch_ids) if pk is not None]
     if keys:
-        _renew(keys)
+        generations.renew(keys, what="the compliance figures")
 
 
 def meeting_moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -142,8 +143,8 @@ def test_with_the_cache_down_the_tree_is_counted(town_admin, town, branch_a, mem
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(tree_cache.cache, "get_many", down)
-    monkeypatch.setattr(tree_cache.cache, "set", down)
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set", down)
     assert _counts(town_admin, town)[branch_a.name] == 1
     assert _member_count_queries(town_admin, town) == 1
     MemberFactory(branch=branch_a)
