@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, Subquery
 
 from branches.models import Branch
-from meetings.figures_cache import branch_figures, cached_figures
+from meetings.figures_cache import branch_figures, cached_figures, recounts
 from meetings.selectors import ComplianceSummary, compliance_summary_for
 
 from . import sources
@@ -132,6 +132,15 @@ def branch_summaries(branches, start: dt.date, end: dt.date) -> dict[int, Compli
             branches=[by_id[pk] for pk in missing], start=start, end=end, as_of=as_of
         ),
     )
+
+
+@recounts
+def recount_summaries(branch_ids: list[int], today: dt.date) -> None:
+    """Once a meeting of these branches is saved: their summaries for the dashboard of ``today`` (the
+    quarter so far), counted again and kept (meetings.figures_cache.recounts)."""
+    start, _end = quarter_bounds(quarter_of(today))
+    rows = Branch.objects.filter(pk__in=branch_ids, is_active=True).values_list(*JUDGED_FIELDS)
+    branch_summaries([tuple(row) for row in rows], start, today)
 
 
 def unit_compliance(town: Branch, start: dt.date, today: dt.date) -> UnitCompliance:

@@ -31,11 +31,14 @@ no meeting changes (the dashboard's units and which branches they are made of).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from portal import generations
 
@@ -151,9 +154,43 @@ def meeting_moving(sender, instance, raw=False, update_fields=None, **kwargs) ->
         forget_branch_figures(old)
 
 
-def meeting_changed(sender, instance, **kwargs) -> None:
-    """post_save/post_delete of a Meeting: its branch's figures are dropped."""
+# Counting again on write: once a meeting's change commits, its branch's figures for today's views (the
+# matrix, the calendar, the compliance API, the dashboard) are counted again and kept, so that the first
+# view after a meeting is logged reads them from the cache like any other. Each view registers how
+# (``recounts``: meetings.warm, assessment's AppConfig); the write pays a branch's count instead of the
+# next reader. What is not warmed here (another year, another day) is counted on its first view.
+_recounts: list[Callable[[list[int], dt.date], object]] = []
+
+
+def recounts(fn: Callable[[list[int], dt.date], object]) -> Callable[[list[int], dt.date], object]:
+    """Register ``fn(branch_ids, today)``: it reads a view's figures of those branches through the cache."""
+    if fn not in _recounts:
+        _recounts.append(fn)
+    return fn
+
+
+def recount_branches(branch_ids: list[int]) -> None:
+    """Count these branches' figures again for today's views, now (after the change has committed)."""
+    today = timezone.localdate()
+    for recount in list(_recounts):
+        try:
+            recount(branch_ids, today)
+        except Exception:  # the meeting is saved; its figures are then counted on the next view
+            logger.warning("meetings: counting branches %s again failed", branch_ids, exc_info=True)
+
+
+def _recount_on_commit(*branch_ids: int | None) -> None:
+    ids = [pk for pk in dict.fromkeys(branch_ids) if pk is not None]
+    if ids and _recounts:
+        transaction.on_commit(lambda: recount_branches(ids))
+
+
+def meeting_changed(sender, instance, raw=False, **kwargs) -> None:
+    """post_save/post_delete of a Meeting: its branch's figures are dropped, and counted again once the
+    change commits."""
     forget_branch_figures(instance.branch_id)
+    if not raw:
+        _recount_on_commit(instance.branch_id)
 
 
 def meeting_types_changed(sender, instance, action, reverse, **kwargs) -> None:
@@ -165,6 +202,7 @@ def meeting_types_changed(sender, instance, action, reverse, **kwargs) -> None:
         forget_figures()
     else:
         forget_branch_figures(instance.branch_id)
+        _recount_on_commit(instance.branch_id)
 
 
 def connect_signals() -> None:

@@ -129,6 +129,16 @@ def _calendar_lines(branch: Branch, year: int, today: dt.date) -> tuple[list, li
     return squares, [c.reason for c in cells if c.status == OVERDUE]
 
 
+def calendar_figures(branch: Branch, year: int, today: dt.date) -> tuple[list, list[str]]:
+    """:func:`_calendar_lines`, kept in the cache until one of the branch's meetings, or a rule, branch,
+    party group or area, changes (and counted again when a meeting of it is saved: meetings.warm)."""
+    return branch_figures(
+        f"branch-calendar:{year}:{today:%Y%m%d}:{get_language()}",
+        [branch.pk],
+        lambda _missing: {branch.pk: _calendar_lines(branch, year, today)},
+    )[branch.pk]
+
+
 @require_safe
 @login_required
 def branch_calendar(request, pk: int):
@@ -136,12 +146,7 @@ def branch_calendar(request, pk: int):
     branch = get_branch_for_user(request.user, pk=pk)
     year = _year(request)
     today = timezone.localdate()
-    # Kept in the cache until one of the branch's meetings, or a rule, branch, party group or area, changes.
-    lines, overdue = branch_figures(
-        f"branch-calendar:{year}:{today:%Y%m%d}:{get_language()}",
-        [branch.pk],
-        lambda _missing: {branch.pk: _calendar_lines(branch, year, today)},
-    )[branch.pk]
+    lines, overdue = calendar_figures(branch, year, today)
     scope = scope_for(request.user)
     streaks = []
     if scope.covers(Cap.WRITE, branch) or scope.covers(Cap.INSPECT, branch) or scope.has(Cap.OVERVIEW):

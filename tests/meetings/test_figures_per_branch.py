@@ -319,3 +319,27 @@ def test_the_figures_are_counted_without_a_cache(
         assert _squares(secretary_a, branch_a) == _calendar_lines(branch_a, 2026, today)[0]
         assert _glance(town_admin_user, town).compliance is not None
         assert len(_api(town_admin, branch_a)) > 0
+
+
+def test_a_meeting_saved_is_counted_again_when_it_commits_so_the_next_views_count_nothing(
+    town_admin, secretary_a, town, area, branch_a, branch_b, log, types, counted, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    views = [
+        (town_admin, f"{reverse('meetings:compliance')}?year={today.year}"),
+        (secretary_a, reverse("meetings:branch", args=[branch_a.pk])),
+        (town_admin, reverse("api:compliance-list")),
+        (town_admin, reverse("assessment:dashboard")),
+    ]
+    for client, url in views:
+        assert client.get(url).status_code == 200
+    counted()
+    with django_capture_on_commit_callbacks(execute=True):
+        log(branch_a, today, "theme_day")
+    assert counted() == {branch_a.pk}  # the write counted its branch again
+    seen = [client.get(url) for client, url in views]
+    assert counted() == set()  # and no view had to
+    cells = seen[2].json()["results"]
+    figures_cache.forget_figures()
+    assert town_admin.get(reverse("api:compliance-list")).json()["results"] == cells  # what a fresh count says
+    assert counted() == {branch_a.pk, branch_b.pk} | {b.pk for b in Branch.objects.filter(path__startswith=town.path)}
