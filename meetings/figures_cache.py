@@ -11,9 +11,10 @@ window, the day) and branch, each with two *generations*, the shared one and the
 own. A meeting saved or deleted, or its types changed, renews its branch's generation (both
 branches' should it move); a rule, a meeting type, a branch, a party group or an area renews
 the shared one, which drops every branch's figures. The signals are connected in
-:meth:`meetings.apps.MeetingsConfig.ready`. After a meeting is logged, the next view counts
-that one branch again and takes the others from the cache; the totals (per area, per rule,
-the town's) are summed by the callers from the branches' parts, every time.
+:meth:`meetings.apps.MeetingsConfig.ready`. Once a meeting's change commits, that one branch
+is counted again for today's views (:func:`recounts`), so the next view takes every branch from
+the cache; the totals (per area, per rule, the town's) are summed by the callers from the
+branches' parts, every time.
 
 A generation (:mod:`portal.generations`) is renewed at once and again when the transaction commits: figures counted in
 between, from the rows before the change, are then never read again. A figure is used only
