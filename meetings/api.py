@@ -35,6 +35,7 @@ from .selectors import (
     get_meeting_for_user,
     meetings_visible_to,
     plan_items_visible_to,
+    type_values_of_meetings,
 )
 
 
@@ -97,16 +98,9 @@ class TypeCodesField(serializers.ManyRelatedField):
 
 
 def attach_type_codes(meetings) -> None:
-    """Set ``type_codes`` on each meeting: its types' codes in the types' order, one query for them all.
-
-    A prefetch of the types builds a related manager, a queryset and a model instance per meeting and
-    type (a third of a 50-meeting API page at 40 towns); the answer only gives the codes."""
-    codes: dict[int, list[str]] = {m.pk: [] for m in meetings}
-    links = Meeting.types.through.objects.filter(meeting_id__in=list(codes))
-    for meeting_id, code in links.order_by("meetingtype__order", "meetingtype_id").values_list(
-        "meeting_id", "meetingtype__code"
-    ):
-        codes[meeting_id].append(code)
+    """Set ``type_codes`` on each meeting: its types' codes in the types' order, one query for them all
+    (a prefetch of the types was a third of a 50-meeting API page at 40 towns)."""
+    codes = type_values_of_meetings([m.pk for m in meetings], "code")
     for meeting in meetings:
         meeting.type_codes = codes[meeting.pk]
 

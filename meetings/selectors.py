@@ -66,6 +66,19 @@ def attendance_visible_to(user) -> QuerySet[Attendance]:
     return marks.filter(q)
 
 
+def type_values_of_meetings(meeting_ids: Iterable[int], field: str) -> dict[int, list[str]]:
+    """Per meeting id, one field (``name``, ``code``) of each of its types, in the types' order: one query
+    of plain values for a page of meetings, where a prefetch builds a related manager, a queryset and a
+    model instance per meeting and type."""
+    values: dict[int, list[str]] = {pk: [] for pk in meeting_ids}
+    links = Meeting.types.through.objects.filter(meeting_id__in=list(values))
+    for meeting_id, value in links.order_by("meetingtype__order", "meetingtype_id").values_list(
+        "meeting_id", f"meetingtype__{field}"
+    ):
+        values[meeting_id].append(value)
+    return values
+
+
 def meetings_of_member(member_id: int) -> QuerySet[Meeting]:
     """The meetings a member was expected at (their own record)."""
     return Meeting.objects.filter(attendance__member_id=member_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +27,7 @@ from portal.forms import apply_errors
 from . import services, uploads
 from .forms import MarkOptions, MeetingForm, meeting_initial
 from .models import Attendance, Meeting, MeetingAttachment, MeetingPhoto
-from .selectors import get_meeting_for_user, meetings_visible_to
+from .selectors import get_meeting_for_user, meetings_visible_to, type_values_of_meetings
 
 PAGE_SIZE = 30
 
@@ -63,12 +62,7 @@ def _list_rows(meetings) -> list[dict]:
     """One row of plain text per meeting of the page: its link, date, topic, type names (in the types'
     order) and the line under it. The types are read as names in one query, not as objects."""
     meetings = list(meetings)
-    names = defaultdict(list)
-    links = Meeting.types.through.objects.filter(meeting_id__in=[m.pk for m in meetings])
-    for meeting_id, name in links.order_by("meetingtype__order", "meetingtype_id").values_list(
-        "meeting_id", "meetingtype__name"
-    ):
-        names[meeting_id].append(name)
+    names = type_values_of_meetings([m.pk for m in meetings], "name")
     return [
         {
             "url": reverse("meetings:detail", args=[m.pk]),
