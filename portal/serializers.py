@@ -63,6 +63,20 @@ _UNCHANGED = {
 }
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField with the current time zone looked up once, when the serializer is bound.
+
+    DRF asks for the current zone for every value (through asgiref's context-local storage): eight
+    moments on each of 50 rows took about 1 ms of a 党务公开 list. A serializer is bound while it
+    renders or validates, inside the request and its activated zone, so the text is the same. A
+    field given its own ``timezone`` keeps it."""
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        if not hasattr(self, "timezone"):
+            self.timezone = self.default_timezone()
+
+
 # How a field is read off a model instance without DRF's calls (see _read_step).
 PLAIN, PK_ONLY, PREFETCHED = "plain", "pk_only", "prefetched"
 
@@ -99,7 +113,7 @@ def _read_step(field):
     return field.field_name, kind, attribute, unchanged, field
 
 
-# Every app's model serializers: text fields are ``CharField`` above, and a read that skips
+# Every app's model serializers: text fields are ``CharField`` above, moments ``DateTimeField``, and a read that skips
 # DRF's per-field machinery where it would not change the answer.
 #
 # DRF reads each field of each row through ``get_attribute`` and ``to_representation``
@@ -118,6 +132,7 @@ class ModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: CharField,
         models.TextField: CharField,
+        models.DateTimeField: DateTimeField,
     }
 
     def _read_steps(self):
