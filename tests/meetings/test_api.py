@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 
+import pytest
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting
@@ -10,6 +11,11 @@ from members.models import Member
 from tests.factories import MemberFactory
 
 TODAY = timezone.localdate().isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _town_rules(types):
+    """The meeting types and rules the data migration writes, put back if a transactional test flushed them."""
 
 
 def _body(branch, member, key):
