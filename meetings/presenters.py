@@ -60,3 +60,14 @@ def roster_html(rows: list[dict]) -> SafeString:
             "        </select>\n      </li>\n      "
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped or markup of ours
+
+
+def attendance_rows_html(rows) -> SafeString:
+    """The attendance table's body: ``<tr>`` per ``(name, cells)`` of ``report_views.attendance_report``
+    (a member's name and the texts of the row's cells), 50–100 rows of ten cells."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<tr><th scope="row">{escape(name)}</th>{"".join(f"<td>{escape(cell)}</td>" for cell in cells)}</tr>'
+            for name, cells in rows
+        )
+    )

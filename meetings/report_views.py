@@ -29,7 +29,7 @@ from .figures_cache import branch_figures
 from .matrix import compliance_matrix, matrix_xlsx
 from .models import Attendance, Meeting, PlanItem
 from .plan import plan_publish
-from .presenters import calendar_lines_html, meeting_rows_html
+from .presenters import attendance_rows_html, calendar_lines_html, meeting_rows_html
 from .selectors import absent_streaks, attendance_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,6 +213,7 @@ def attendance_report(request, pk: int):
             "branch": branch,
             "year": year,
             "rows": table,
+            "rows_html": attendance_rows_html(table),
             "totals": totals,
             "reasons": reasons,
             "held": Meeting.objects.filter(branch=branch, held_on__year=year).exclude(status="draft").count(),

@@ -1,10 +1,11 @@
-"""The calendar's lines and meeting rows joined in Python read as the template rendered them, escaped."""
+"""The calendar's lines, meeting rows and attendance rows joined in Python read as the template rendered them,
+escaped."""
 
 from __future__ import annotations
 
 from django.template import Context, Template
 
-from meetings.presenters import calendar_lines_html, meeting_rows_html
+from meetings.presenters import attendance_rows_html, calendar_lines_html, meeting_rows_html
 
 # The loops the branch calendar's template had before they were joined in Python (templates/meetings/branch.html).
 LINES_TEMPLATE = Template(
@@ -18,6 +19,10 @@ ROWS_TEMPLATE = Template(
     '{% for m in meetings %}<li class="m-item"><a href="{{ m.url }}"><span class="m-item__date">{{ m.day }}</span> '
     '<span class="m-item__topic">{{ m.topic }}</span> <span class="m-item__meta">{% for name in m.types %}'
     '<span class="badge">{{ name }}</span>{% endfor %}</span></a></li>{% endfor %}'
+)
+ATTENDANCE_TEMPLATE = Template(
+    '{% for name, cells in rows %}<tr><th scope="row">{{ name }}</th>{% for cell in cells %}<td>{{ cell }}</td>'
+    "{% endfor %}</tr>{% endfor %}"
 )
 
 
@@ -40,3 +45,15 @@ def test_meeting_rows_read_as_the_template_rendered_them():
     html = meeting_rows_html(rows)
     assert html == ROWS_TEMPLATE.render(Context({"meetings": rows}))
     assert "学习&lt;党章&gt; &amp; 讨论" in html
+
+
+def test_attendance_rows_read_as_the_template_rendered_them():
+    rows = [
+        ("欧阳<娜> & 李", ["12", "10", "1", "", "", "", "1", "91%"]),
+        ("王伟", ["0", "0", "", "", "", "", "0", "—"]),
+    ]
+    html = attendance_rows_html(rows)
+    assert html == ATTENDANCE_TEMPLATE.render(Context({"rows": rows}))
+    assert "欧阳&lt;娜&gt; &amp; 李" in html and "<娜>" not in html
+    assert html.count("<tr>") == 2 and html.count("<td>") == 16
+    assert attendance_rows_html([]) == ""
