@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, Subquery
@@ -21,13 +22,23 @@ from meetings.figures_cache import branch_figures, cached_figures, recounts
 from meetings.selectors import ComplianceSummary, compliance_summary_for
 
 from . import sources
-from .models import Inspection, QuarterScore, Rectification
+from .models import Inspection, Rectification
 from .periods import QUARTER_PATTERN, quarter_bounds, quarter_label, quarter_of
 from .selectors import briefings_visible_to, quarter_scores_visible_to, rectifications_visible_to, units_of
 
 S = Rectification.Status
 STILL_OPEN = (S.OPEN, S.EXPLAINED, S.FIXED)
 OUTSIDE_AREAS = "片区外"  # units no area supervises (the town's offices), listed after the areas
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A unit whose stars went up or down since the quarter before."""
+
+    name: str
+    previous_stars: int
+    stars: int
+    rank: int
 
 
 @dataclass
@@ -50,8 +61,8 @@ class Glance:
     scored_units: int = 0
     mean_total: float | None = None
     stars: dict[int, int] = field(default_factory=dict)
-    up: list[QuarterScore] = field(default_factory=list)
-    down: list[QuarterScore] = field(default_factory=list)
+    up: list[Moved] = field(default_factory=list)
+    down: list[Moved] = field(default_factory=list)
     briefing: object | None = None
 
     @property
@@ -196,29 +207,28 @@ def town_glance(user, town: Branch, *, today: dt.date, scored_quarter: str | Non
 
     scores = quarter_scores_visible_to(user)
     if scored_quarter is None or not QUARTER_PATTERN.match(scored_quarter):
-        # The latest quarter scored by now, found by the query that counts its stars.
+        # The latest quarter scored by now, found by the query that reads its rows.
         latest = scores.filter(quarter__lte=quarter).order_by("-quarter").values("quarter")[:1]
         scored, scored_quarter = scores.filter(quarter=Subquery(latest)), None
     else:
         scored = scores.filter(quarter=scored_quarter)
-    for found_quarter, stars, n, mean in (
-        scored.values_list("quarter", "stars")
-        .annotate(n=Count("pk"), mean=Avg("total"))
-        .values_list("quarter", "stars", "n", "mean")
-        .order_by()
-    ):
+    # One read of the scored quarter's rows (a town's units, 30–100): its stars, mean and the units that moved
+    # up or down are counted here rather than in a query each.
+    rows = list(scored.values_list("quarter", "stars", "total", "previous_stars", "rank", "branch__name").order_by())
+    total = Decimal(0)
+    for found_quarter, stars, unit_total, _previous, _rank, _name in rows:
         scored_quarter = found_quarter
-        glance.stars[stars] = n
-        glance.scored_units += n
-        glance.mean_total = (glance.mean_total or 0) + float(mean) * n
+        glance.stars[stars] = glance.stars.get(stars, 0) + 1
+        total += unit_total
+    glance.scored_units = len(rows)
     if scored_quarter:
         glance.scored_quarter, glance.scored_label = scored_quarter, quarter_label(scored_quarter)
-        if glance.scored_units:
-            glance.mean_total = round(glance.mean_total / glance.scored_units, 1)
-        these = scores.filter(quarter=scored_quarter)
-        # The lists show the unit's name and its stars: the parts (JSON) and the rest stay unread.
-        moved = these.filter(previous_stars__isnull=False).only("stars", "previous_stars", "rank", "branch__name")
-        glance.up = list(moved.filter(stars__gt=F("previous_stars")).order_by("rank")[:10])
-        glance.down = list(moved.filter(stars__lt=F("previous_stars")).order_by("-rank")[:10])
+        if rows:
+            glance.mean_total = round(float(total / len(rows)), 1)
+        moved = [
+            Moved(name, previous, stars, rank) for _q, stars, _t, previous, rank, name in rows if previous is not None
+        ]
+        glance.up = sorted((m for m in moved if m.stars > m.previous_stars), key=lambda m: m.rank)[:10]
+        glance.down = sorted((m for m in moved if m.stars < m.previous_stars), key=lambda m: -m.rank)[:10]
         glance.briefing = briefings_visible_to(user).filter(quarter=scored_quarter).first()
     return glance

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from assessment import services
+from assessment import dashboard, services
 from assessment.models import QuarterScore
 from assessment.periods import last_full_quarter, quarter_label, quarter_of
 from assessment.selectors import town_of
@@ -95,7 +95,7 @@ def test_the_glance_takes_the_same_queries_for_3_or_30_units(
     assert response.status_code == 200
     assert response.context["glance"].open_total == n_units
     # Seen again: the units and their compliance come from the cache (meetings.figures_cache).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):  # the user, inspections, rectifications, the scored quarter, its briefing
         again = town_admin.get(reverse("assessment:dashboard"))
     assert again.context["glance"].units == response.context["glance"].units == n_units + 1  # and branch_a
 
@@ -106,3 +106,25 @@ def test_a_town_officer_overviews_their_own_town_without_a_query(town, town_admi
         assert town_of(user) == town
     superuser = UserFactory(role=Role.TOWN_ADMIN, is_superuser=True)  # overviews the whole tree: its top is looked up
     assert town_of(superuser) == town
+
+
+def test_the_moves_up_and_down_are_the_ten_best_ranked_and_the_ten_worst_and_the_mean_is_of_every_unit(
+    town_admin_user, town, area
+):
+    """The scored quarter is read once and its stars, mean and moves counted from its rows."""
+    today = timezone.localdate()
+    last = last_full_quarter(today)
+    units = [BranchFactory(parent=town, area=area, name=f"第{i:02d}村党支部") for i in range(25)]
+    for i, unit in enumerate(units):  # 12 up (ranks 1–12), 12 down (ranks 13–24), the last one unchanged
+        previous = 3 if i < 24 else 4
+        _score(
+            unit, last, stars=4 if i < 12 else (2 if i < 24 else 4), previous=previous, rank=i + 1, total=f"{70 + i}.5"
+        )
+    glance = dashboard.town_glance(town_admin_user, town_of(town_admin_user), today=today)
+    assert glance.scored_quarter == last and glance.scored_units == 25
+    assert glance.stars == {4: 13, 2: 12}
+    assert glance.mean_total == round(sum(70 + i + 0.5 for i in range(25)) / 25, 1) == 82.5
+    assert [m.name for m in glance.up] == [f"第{i:02d}村党支部" for i in range(10)]
+    assert [m.name for m in glance.down] == [f"第{i:02d}村党支部" for i in range(23, 13, -1)]
+    assert (glance.up[0].previous_stars, glance.up[0].stars) == (3, 4)
+    assert (glance.down[0].previous_stars, glance.down[0].stars, glance.down[0].rank) == (3, 2, 24)
