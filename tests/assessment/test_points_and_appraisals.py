@@ -132,3 +132,31 @@ def test_the_points_api_pages_the_ledger_newest_first_without_counting_it(town_a
     newest_first = sorted(entries, key=lambda e: (e.on, e.pk), reverse=True)
     assert ids == [e.pk for e in newest_first]
     assert town_admin.get(url, {"page": 3, "page_size": 5}).status_code == 404
+
+
+def test_the_appraisals_api_lists_by_year_branch_and_name_reading_no_personal_column(town_admin, branch_a, branch_b):
+    """The list names members by name only: their ID numbers, phones and addresses are not even read."""
+    year = timezone.localdate().year
+    for branch, names in ((branch_b, ("赵六", "钱七")), (branch_a, ("孙八", "李四"))):
+        for name in names:
+            Appraisal.objects.create(member=MemberFactory(branch=branch, name=name), branch=branch, year=year)
+    Appraisal.objects.create(member=MemberFactory(branch=branch_a, name="周九"), branch=branch_a, year=year - 1)
+
+    url = reverse("api:assessment-appraisals-list")
+    town_admin.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        answer = town_admin.get(url).json()
+
+    first, second = sorted((branch_a, branch_b), key=lambda b: b.pk)
+    by_branch = {branch_a.pk: ["孙八", "李四"], branch_b.pk: ["赵六", "钱七"]}
+    assert [(row["year"], row["branch"], row["member_name"]) for row in answer["results"]] == [
+        *((year, first.pk, name) for name in sorted(by_branch[first.pk])),
+        *((year, second.pk, name) for name in sorted(by_branch[second.pk])),
+        (year - 1, branch_a.pk, "周九"),
+    ]
+    assert answer["count"] == 5
+    (sql,) = [
+        query["sql"] for query in ctx.captured_queries if query["sql"].startswith('SELECT "assessment_appraisal"."id"')
+    ]
+    for column in ("id_number", "phone", "address", "birth_date", 'branches_branch"."name'):
+        assert column not in sql
