@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, Subquery
 
 from branches.models import Branch
-from meetings.figures_cache import branch_figures, cached_figures, recounts
+from meetings.figures_cache import branch_figures, cached_figures, recounts, recounts_overview
 from meetings.selectors import ComplianceSummary, compliance_summary_for
 
 from . import sources
@@ -152,6 +152,14 @@ def recount_summaries(branch_ids: list[int], today: dt.date) -> None:
     start, _end = quarter_bounds(quarter_of(today))
     rows = Branch.objects.filter(pk__in=branch_ids, is_active=True).values_list(*JUDGED_FIELDS)
     branch_summaries([tuple(row) for row in rows], start, today)
+
+
+@recounts_overview
+def recount_units(town: Branch, today: dt.date) -> None:
+    """The worker's count of every branch (meetings.warm.count_everything): the town's units, kept for the
+    whole town rather than per branch, and its branches' summaries for the quarter so far kept too."""
+    start, _end = quarter_bounds(quarter_of(today))
+    unit_compliance(town, start, today)
 
 
 def unit_compliance(town: Branch, start: dt.date, today: dt.date) -> UnitCompliance:

@@ -90,6 +90,7 @@ def _other_pages(ids: dict) -> list[tuple[str, str, str]]:
         ("compliance matrix", "admin", reverse("meetings:compliance")),
         ("compliance matrix" + AFTER_A_CHANGE, "admin", reverse("meetings:compliance")),
         ("compliance matrix" + AFTER_A_RULE_CHANGE, "admin", reverse("meetings:compliance")),
+        ("compliance matrix" + BEFORE_THE_WORKER, "admin", reverse("meetings:compliance")),
         ("branch meetings", sec, reverse("meetings:branch", args=[b])),
         ("branch meetings" + AFTER_A_CHANGE, sec, reverse("meetings:branch", args=[b])),
         ("attendance", sec, reverse("meetings:attendance", args=[b])),
@@ -134,10 +135,15 @@ def _other_pages(ids: dict) -> list[tuple[str, str, str]]:
 
 # Compliance figures are kept in the cache per branch until one of its meetings, or a rule or branch, changes
 # (meetings.figures_cache): these pages are also timed as the first view after a meeting of the secretary's
-# branch is saved (that branch's figures counted afresh, the others' from the cache), and the matrix as the
-# first view after a rule change (every branch's counted afresh).
+# branch is saved (that branch counted again when the save commits, the others' from the cache), and the
+# matrix as the first view after a rule change (every branch's dropped): once the worker has counted the town
+# again (meetings.tasks.count_compliance_figures, run here for the admin's town as the task runs it,
+# meetings.warm.count_chunk), and before it has (the view counts every branch itself: the seconds between a
+# rule change and the worker's count of that town).
 AFTER_A_CHANGE = ", first view after a meeting is logged"
 AFTER_A_RULE_CHANGE = ", first view after a rule change"
+BEFORE_THE_WORKER = ", after a rule change, before the worker's count"
+COLD = (AFTER_A_CHANGE, AFTER_A_RULE_CHANGE, BEFORE_THE_WORKER)
 
 
 def _ids() -> dict:
@@ -200,20 +206,27 @@ def measure(runs: int, warmup: int):
     django.setup()
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from accounts.models import User
+    from meetings import warm
     from meetings.figures_cache import forget_figures
     from meetings.models import Meeting
 
     ids = _ids()
     meeting = Meeting.objects.get(pk=ids["meeting"])
+    (town_chunk,) = [(town, pks) for town, pks in warm.town_chunks() if town is not None and town.pk == ids["town"]]
 
     def change(label: str) -> None:
         """Before a first view after a change: a meeting of the secretary's branch saved (its post_save, as
-        when one is logged or amended: that branch's figures dropped), or a rule changed (all dropped)."""
+        when one is logged or amended: that branch's figures dropped, and counted again on commit), or a rule
+        changed (all dropped), then counted again by the worker, or not yet."""
         if label.endswith(AFTER_A_CHANGE):
             meeting.save(update_fields=["topic"])
         elif label.endswith(AFTER_A_RULE_CHANGE):
+            forget_figures()
+            warm.count_chunk(*town_chunk, timezone.localdate())
+        elif label.endswith(BEFORE_THE_WORKER):
             forget_figures()
 
     pages = _pages(ids)
@@ -233,22 +246,22 @@ def measure(runs: int, warmup: int):
     # A change drops figures other pages show: the first views after a change are timed after the others in
     # each round (those after a rule change, which drops every figure, last), and then every page is viewed
     # once more (untimed) to fill the cache again.
-    warm = [page for page in pages if not page[0].endswith((AFTER_A_CHANGE, AFTER_A_RULE_CHANGE))]
+    warm_pages = [page for page in pages if not page[0].endswith(COLD)]
     cold = [page for page in pages if page[0].endswith(AFTER_A_CHANGE)]
-    cold += [page for page in pages if page[0].endswith(AFTER_A_RULE_CHANGE)]
+    cold += [page for page in pages if page[0].endswith((AFTER_A_RULE_CHANGE, BEFORE_THE_WORKER))]
     for _ in range(runs):
-        for label, login, url in warm + cold:
+        for label, login, url in warm_pages + cold:
             change(label)
             start = time.perf_counter()
             clients[login].get(url)
             times[label].append((time.perf_counter() - start) * 1000)
-        for _label, login, url in warm:
+        for _label, login, url in warm_pages:
             clients[login].get(url)
         start = time.perf_counter()
         _reference()
         reference.append((time.perf_counter() - start) * 1000)
     counted: dict[str, tuple[int, int | None]] = {}
-    for label, login, url in warm + cold:  # in the same order, for the same reason
+    for label, login, url in warm_pages + cold:  # in the same order, for the same reason
         client = clients[login]
         change(label)
         queries = _count_queries(connection, lambda c=client, u=url: c.get(u))

@@ -202,6 +202,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A rule, meeting type, branch, party group or area change drops every branch's compliance figures: once it
+# commits, the worker counts them again (meetings.figures_cache), not the next reader. Off when tasks run
+# eagerly: the write would count the whole tree itself.
+MEETINGS_RECOUNT_ON_CHANGE = env.bool("MEETINGS_RECOUNT_ON_CHANGE", default=not CELERY_TASK_ALWAYS_EAGER)
 # Mail: notices go out through Django's mail backend (console on a laptop).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -248,6 +252,12 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-flag-overdue": {
         "task": "meetings.tasks.flag_overdue_meetings",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Just after local midnight: every branch's compliance figures for the new day counted and kept (the day
+    # is in their keys), so the first view of the day reads them from the cache.
+    "meetings-count-compliance-figures": {
+        "task": "meetings.tasks.count_compliance_figures",
+        "schedule": crontab(hour=0, minute=2),
     },
 }
 

@@ -14,17 +14,21 @@ the shared one, which drops every branch's figures. The signals are connected in
 :meth:`meetings.apps.MeetingsConfig.ready`. Once a meeting's change commits, that one branch
 is counted again for today's views (:func:`recounts`), so the next view takes every branch from
 the cache; the totals (per area, per rule, the town's) are summed by the callers from the
-branches' parts, every time.
+branches' parts, every time. Once a shared change commits, the worker counts every branch again
+(:func:`recount_on_change`, the task ``meetings.tasks.count_compliance_figures``), and beat has it
+do so just after midnight, since the day is in the keys: so neither the first view after a rule
+is changed nor the first view of the day counts the whole town.
 
 A generation (:mod:`portal.generations`) is renewed at once and again when the transaction commits: figures counted in
 between, from the rows before the change, are then never read again. A figure is used only
 while it carries both current generations; the generations and the figures are read in one
 round trip, the branches missing counted together (in a fixed number of queries) and kept in
 another. A generation is a random token, never a counter, so a cache that was emptied cannot
-bring back an old figure under a reused number. ``FIGURES_TTL`` bounds what a change made
-behind the signals' back (a bulk update) could leave; the demo seeding, which writes meetings
-in bulk, forgets the figures itself (:func:`forget_figures`). With the cache unavailable the
-figures are counted every time, as without it.
+bring back an old figure under a reused number. The generations, not the expiry, keep the figures
+true: ``FIGURES_TTL`` (26 hours) only lets the cache drop the figures of days gone by, and bounds
+what a change made behind the signals' back (a bulk update) could leave; the demo seeding, which
+writes meetings in bulk, forgets the figures itself (:func:`forget_figures`), as any bulk writer
+must. With the cache unavailable the figures are counted every time, as without it.
 
 :func:`cached_figures` keeps a whole result under the shared generation alone: only for what
 no meeting changes (the dashboard's units and which branches they are made of).
@@ -34,9 +38,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -46,7 +52,8 @@ from portal import generations
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "meetings:figures:generation"
-FIGURES_TTL = 10 * 60
+# A day and a bit: today's figures outlive the night (beat counts the new day's at 00:02), yesterday's go.
+FIGURES_TTL = 26 * 60 * 60
 # In every figure's key: to be changed with the shape of what is kept, so that a deploy never reads the
 # figures an older version kept.
 FIGURES_VERSION = 2
@@ -129,10 +136,12 @@ def cached_figures(name: str, compute: Callable[[], T]) -> T:
 
 def forget_figures(**kwargs) -> None:
     """Every branch's figures are dropped (now, and again once the transaction commits): a rule, a meeting
-    type, a branch, a party group or an area changed. Also a signal receiver."""
+    type, a branch, a party group or an area changed. Also a signal receiver. Once the change commits, the
+    worker counts them again (:func:`recount_on_change`)."""
     if kwargs.get("action", "").startswith("pre_"):
         return  # m2m_changed: the post_add/post_remove/post_clear that follows is the change
     generations.renew([GENERATION_KEY], what="the compliance figures")
+    _recount_all_on_commit()
 
 
 def forget_branch_figures(*branch_ids: int | None) -> None:
@@ -170,14 +179,104 @@ def recounts(fn: Callable[[list[int], dt.date], object]) -> Callable[[list[int],
     return fn
 
 
-def recount_branches(branch_ids: list[int]) -> None:
+def recount_branches(branch_ids: list[int], today: dt.date | None = None) -> None:
     """Count these branches' figures again for today's views, now (after the change has committed)."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     for recount in list(_recounts):
         try:
             recount(branch_ids, today)
         except Exception:  # the meeting is saved; its figures are then counted on the next view
             logger.warning("meetings: counting branches %s again failed", branch_ids, exc_info=True)
+
+
+# What is kept for a whole town rather than per branch (the dashboard's units, ``cached_figures``) is
+# counted again by the whole count only (meetings.warm.count_everything): each overview registers how.
+_overview_recounts: list[Callable[[Any, dt.date], object]] = []
+
+
+def recounts_overview(fn: Callable[[Any, dt.date], object]) -> Callable[[Any, dt.date], object]:
+    """Register ``fn(organisation, today)``: it reads, through the cache, what a view of a whole town (or
+    district) keeps for it beyond its branches' figures."""
+    if fn not in _overview_recounts:
+        _overview_recounts.append(fn)
+    return fn
+
+
+def recount_overview(organisation, today: dt.date) -> None:
+    """Count again what is kept for an overview of ``organisation`` (a town or district committee)."""
+    for recount in list(_overview_recounts):
+        try:
+            recount(organisation, today)
+        except Exception:  # counted on the next view instead
+            logger.warning("meetings: counting %s's overview again failed", organisation.pk, exc_info=True)
+
+
+# Counting everything again once a shared change commits: such a change drops every branch's figures, and
+# the next view would count the whole town. The worker does it instead, once
+# for a burst of changes: a bulk writer saving 1,000 branches sends one task, not 1,000. Only with a worker
+# to send it to: run eagerly, the task would count the whole tree inside the write (and the demo seeding).
+RECOUNT_PENDING_KEY = "meetings:figures:recount-pending"
+# The task starts this many seconds after the first change of a burst; changes made before it starts ride
+# along. The key is cleared when it starts; should the task be lost, the key's expiry lets the next change ask.
+RECOUNT_DELAY = 10
+RECOUNT_PENDING_TTL = 10 * 60
+# Publishing gives up quickly: the write waits for it (after its commit), and the next view counts anyway.
+SEND_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+_sending = threading.local()  # where this thread's open transaction has its send: its on-commit list, the index
+
+
+def recount_on_change() -> bool:
+    """Whether a shared change has the worker count every branch again: ``MEETINGS_RECOUNT_ON_CHANGE`` (on
+    unless tasks run eagerly), and never while Celery runs tasks eagerly, whatever the setting."""
+    if not getattr(settings, "MEETINGS_RECOUNT_ON_CHANGE", False):
+        return False
+    from .tasks import count_compliance_figures
+
+    return not count_compliance_figures.app.conf.task_always_eager
+
+
+def _recount_all_on_commit() -> None:
+    if not recount_on_change():
+        return
+    connection = transaction.get_connection()
+    hooks = connection.run_on_commit
+    if connection.in_atomic_block:
+        # Once per transaction: the send added to this transaction's on-commit list, still there where it
+        # was put, is still to come (Django starts a new list on commit, rollback and savepoint rollback).
+        added = getattr(_sending, "added", None)
+        if added is not None and added[0] is hooks and len(hooks) > added[1] and hooks[added[1]][1] is send_recount:
+            return
+        _sending.added = (hooks, len(hooks))
+    transaction.on_commit(send_recount, robust=True)
+
+
+def send_recount() -> None:
+    """On the commit of a shared change: ask the worker to count every branch again, unless it was asked
+    already (by any process) and has not started. A failure is logged; the write stands."""
+    from .tasks import count_compliance_figures
+
+    try:
+        if not cache.add(RECOUNT_PENDING_KEY, 1, RECOUNT_PENDING_TTL):
+            return  # the task asked for has not started yet: it counts this change too
+    except Exception:  # no cache to keep the figures in: nothing to count them for
+        logger.warning("meetings: cache unavailable, every branch's figures counted on the next view", exc_info=True)
+        return
+    try:
+        count_compliance_figures.apply_async(countdown=RECOUNT_DELAY, retry=True, retry_policy=SEND_RETRY_POLICY)
+    except Exception:
+        # The key stays until it expires: with the broker down, the writes that follow do not each wait for it.
+        logger.warning(
+            "meetings: the broker is unavailable, every branch's figures counted on the next view", exc_info=True
+        )
+
+
+def recount_started() -> None:
+    """The task has started: a change committed from now on asks for another count."""
+    try:
+        cache.delete(RECOUNT_PENDING_KEY)
+    except Exception:
+        logger.warning("meetings: cache unavailable, the next change may not ask for a count", exc_info=True)
 
 
 def _recount_on_commit(*branch_ids: int | None) -> None:

@@ -38,6 +38,10 @@ def pytest_configure(config):
     Celery queue of its own, so one never reads, empties or runs another's."""
     from django.conf import settings
 
+    # A shared change (a branch, a rule) has the worker count every branch's compliance figures again
+    # (meetings.figures_cache): in tests only where a test means it (tests/meetings/test_figures_warm.py), or
+    # every transactional test that saves a branch would leave a real task on its process's queue.
+    settings.MEETINGS_RECOUNT_ON_CHANGE = False
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     index = int(worker.removeprefix("gw") or 0)
     cache = settings.CACHES["default"]
@@ -67,7 +71,11 @@ def pytest_collection_modifyitems(config, items):
     """Longest first; service-bound tests skip on a laptop without the service, in CI they must run."""
     items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: the rest keep their order
     if IN_CI:
-        missing = [name for name, ok in (("PostgreSQL", _uses_postgres()), ("Redis", bool(os.environ.get("REDIS_URL")))) if not ok]
+        missing = [
+            name
+            for name, ok in (("PostgreSQL", _uses_postgres()), ("Redis", bool(os.environ.get("REDIS_URL"))))
+            if not ok
+        ]
         if missing:
             pytest.exit(f"CI must test against {' and '.join(missing)}: set DATABASE_URL and REDIS_URL", returncode=3)
         return
