@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from html import escape as esc
 
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
@@ -209,3 +211,27 @@ def party_groups_html(party_groups: list[GroupRow]) -> str:
             for g in party_groups
         )
     )
+
+
+def due_rows_html(rows) -> SafeString:
+    """The rows of 预备期满待转正 (``members.views.due_for_conversion``) from ``(pk, name, joined_on, branch
+    name)``: the name linked, the branch, the joining date as the template localises a date, and how long
+    ago (``timesince``). Joined in Python: 50 rows of four cells through the template were two thirds of
+    the page's time. The markup and whitespace are the template's own; every value is escaped."""
+    l_name, l_branch, l_joined, l_due = (
+        esc(str(label)) for label in (_("姓名"), _("所在党支部"), _("入党日期"), _("预备期已满"))
+    )
+    since = str(_("入党 %(t)s"))
+    detail = id_url_prefix("members:detail")
+    html = []
+    for pk, name, joined_on, branch_name in rows:
+        ago = since % {"t": esc(timesince(joined_on)) if joined_on else ""}
+        html.append(
+            "\n        <tr>\n"
+            f'          <td data-label="{l_name}"><a href="{detail}{pk}/">{esc(name)}</a></td>\n'
+            f'          <td data-label="{l_branch}">{esc(branch_name)}</td>\n'
+            f'          <td data-label="{l_joined}">{esc(date_format(joined_on)) if joined_on else "None"}</td>\n'
+            f'          <td data-label="{l_due}">{ago}</td>\n'
+            "        </tr>\n      "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above

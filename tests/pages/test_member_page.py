@@ -74,14 +74,22 @@ def test_member_page_shows_roster_fields(town_admin, branch_a, group_a):
         floating_to="上海市浦东新区",
     )
     html = town_admin.get(_url(m)).content.decode()
-    for text in ("回族", "大学本科", "正式党员", "村委会主任", "正常", "上海市浦东新区", "第一党小组", "入党日期", "转正日期"):
+    for text in (
+        "回族",
+        "大学本科",
+        "正式党员",
+        "村委会主任",
+        "正常",
+        "上海市浦东新区",
+        "第一党小组",
+        "入党日期",
+        "转正日期",
+    ):
         assert text in html, text
 
 
 def test_member_page_shows_transfer_history(town_admin, branch_a, branch_b, member_a, town_admin_user):
-    member_transfer(
-        member=member_a, to_branch=branch_b, on=dt.date(2018, 3, 1), reason="工作调动", by=town_admin_user
-    )
+    member_transfer(member=member_a, to_branch=branch_b, on=dt.date(2018, 3, 1), reason="工作调动", by=town_admin_user)
     html = town_admin.get(_url(member_a)).content.decode()
     assert "组织关系转接记录" in html
     assert "2018年3月1日" in html
@@ -132,3 +140,29 @@ def test_due_for_conversion_empty_state(town_admin):
 
 def test_member_login_has_no_due_for_conversion_list(member):
     assert member.get(reverse("members:due_for_conversion")).status_code == 403
+
+
+def test_due_for_conversion_rows_read_as_the_template_rendered_them(town_admin, branch_a):
+    """The rows are joined in Python (members.presenters.due_rows_html): the same cells the template's loop
+    printed, every value escaped."""
+    from django.template import Context, Template
+
+    joined = timezone.localdate() - dt.timedelta(days=400)
+    due = MemberFactory(
+        branch=branch_a, name="欧阳<娜>&", category=Member.Category.PROBATIONARY, joined_on=joined, full_member_on=None
+    )
+    html = town_admin.get(reverse("members:due_for_conversion")).content.decode()
+    loop = Template(
+        "{% load i18n %}{% translate '姓名' as l_name %}{% translate '所在党支部' as l_branch %}"
+        "{% translate '入党日期' as l_joined %}{% translate '预备期已满' as l_due %}"
+        "{% for m in members %}\n        <tr>\n"
+        '          <td data-label="{{ l_name }}"><a href="{% url \'members:detail\' m.pk %}">{{ m.name }}</a></td>\n'
+        '          <td data-label="{{ l_branch }}">{{ m.branch.name }}</td>\n'
+        '          <td data-label="{{ l_joined }}">{{ m.joined_on }}</td>\n'
+        '          <td data-label="{{ l_due }}">{% blocktranslate with t=m.joined_on|timesince %}入党 {{ t }}'
+        "{% endblocktranslate %}</td>\n        </tr>\n      {% endfor %}"
+    ).render(Context({"members": [due]}))
+    assert loop in html
+    assert "欧阳&lt;娜&gt;&amp;" in html and "<娜>" not in html
+    assert f'href="/members/{due.pk}/"' in html and f"{joined.year}年{joined.month}月{joined.day}日" in html
+    assert "入党 1\xa0年" in html  # timesince, localised: 1 年，1 月
