@@ -71,3 +71,19 @@ def attendance_rows_html(rows) -> SafeString:
             for name, cells in rows
         )
     )
+
+
+def my_records_html(records, type_names: dict[int, list[str]], statuses: dict, reasons: dict) -> SafeString:
+    """A member's own year of meetings (``report_views.mine``): ``<li>`` per attendance row of
+    ``(meeting id, day, topic, status, reason)``, the meeting's type names as badges, the status and the
+    reason by their labels (``statuses``, ``reasons``)."""
+    html = []
+    for meeting_id, held_on, topic, status, reason in records:
+        badges = "".join(f'<span class="badge">{escape(name)}</span>' for name in type_names.get(meeting_id, ()))
+        why = f"（{escape(reasons.get(reason, reason))}）" if reason else ""
+        html.append(
+            f'<li class="m-item"><span class="m-item__date">{held_on:%Y-%m-%d}</span> '
+            f'<span class="m-item__topic">{escape(topic)}</span>\n'
+            f'  <span class="m-item__meta">{badges} {escape(statuses.get(status, status))}{why}</span></li>'
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above

@@ -29,8 +29,8 @@ from .figures_cache import branch_figures
 from .matrix import compliance_matrix, matrix_xlsx
 from .models import Attendance, Meeting, PlanItem
 from .plan import plan_publish
-from .presenters import attendance_rows_html, calendar_lines_html, meeting_rows_html
-from .selectors import absent_streaks, attendance_for
+from .presenters import attendance_rows_html, calendar_lines_html, meeting_rows_html, my_records_html
+from .selectors import absent_streaks, attendance_for, type_values_of_meetings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -264,14 +264,20 @@ def mine(request):
     year = _year(request)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     stats = attendance_for(members=[scope.own_member_id], start=start, end=end).get(scope.own_member_id)
-    records = (
+    # The columns the list prints, newest first; the rows joined in Python (presenters.my_records_html).
+    records = list(
         Attendance.objects.filter(member_id=scope.own_member_id, meeting__held_on__range=(start, end))
         .exclude(meeting__status=Meeting.Status.DRAFT)
-        .select_related("meeting")
-        .prefetch_related("meeting__types")
-        .order_by("-meeting__held_on")
+        .order_by("-meeting__held_on", "-meeting_id")
+        .values_list("meeting_id", "meeting__held_on", "meeting__topic", "status", "reason")
     )
-    return render(request, "meetings/mine.html", {"year": year, "stats": stats, "records": records})
+    rows_html = my_records_html(
+        records,
+        type_values_of_meetings([r[0] for r in records], "name") if records else {},
+        {value: str(label) for value, label in Attendance.Status.choices},
+        {value: str(label) for value, label in Attendance.Reason.choices},
+    )
+    return render(request, "meetings/mine.html", {"year": year, "stats": stats, "rows_html": rows_html})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.template import Context, Template
 
-from meetings.presenters import attendance_rows_html, calendar_lines_html, meeting_rows_html
+from meetings.presenters import attendance_rows_html, calendar_lines_html, meeting_rows_html, my_records_html
 
 # The loops the branch calendar's template had before they were joined in Python (templates/meetings/branch.html).
 LINES_TEMPLATE = Template(
@@ -57,3 +57,36 @@ def test_attendance_rows_read_as_the_template_rendered_them():
     assert "欧阳&lt;娜&gt; &amp; 李" in html and "<娜>" not in html
     assert html.count("<tr>") == 2 and html.count("<td>") == 16
     assert attendance_rows_html([]) == ""
+
+
+def test_my_records_read_as_the_template_rendered_them():
+    """The member's own list: the loop the template had, over attendance rows with their meeting and types."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    loop = Template(
+        '{% for r in records %}<li class="m-item"><span class="m-item__date">{{ r.meeting.held_on|date:"Y-m-d" }}'
+        '</span> <span class="m-item__topic">{{ r.meeting.topic }}</span>\n  <span class="m-item__meta">'
+        '{% for t in r.meeting.types.all %}<span class="badge">{{ t.name }}</span>{% endfor %} '
+        "{{ r.get_status_display }}{% if r.reason %}（{{ r.get_reason_display }}）{% endif %}</span></li>{% endfor %}"
+    )
+    statuses, reasons = {"present": "出席", "leave": "请假"}, {"ill": "病假 <医院>"}
+    rows = [
+        (7, dt.date(2026, 3, 5), "学习<党章> & 讨论", "present", ""),
+        (6, dt.date(2026, 2, 1), "主题党日", "leave", "ill"),
+    ]
+    types = {7: ["党员大会", "党课"], 6: []}
+
+    def record(meeting_id, held_on, topic, status, reason):
+        meeting = SimpleNamespace(
+            held_on=held_on,
+            topic=topic,
+            types=SimpleNamespace(all=[SimpleNamespace(name=n) for n in types[meeting_id]]),
+        )
+        return SimpleNamespace(
+            meeting=meeting, reason=reason, get_status_display=statuses[status], get_reason_display=reasons.get(reason)
+        )
+
+    html = my_records_html(rows, types, statuses, reasons)
+    assert html == loop.render(Context({"records": [record(*row) for row in rows]}))
+    assert "学习&lt;党章&gt; &amp; 讨论" in html and "（病假 &lt;医院&gt;）" in html and "2026-02-01" in html
