@@ -144,6 +144,12 @@ def branch_tree_for(user, root: Branch | None = None) -> list[TreeNode]:
     scope = scope_for(user)
     if root is not None and scope.covers(Cap.READ, root):
         return _covered_tree(root)
+    if root is None and not scope.everything:
+        # The whole tree a town's staff (or a secretary) may read is their own branch's subtree: from the
+        # cache, as that branch's page takes it. (An area head reads several branches: counted below.)
+        home = user.branch if user.branch_id else None
+        if home is not None and scope.paths.get(Cap.READ, ()) == (home.path,):
+            return _covered_tree(home)
     qs = branches_visible_to(user)
     if root is not None:
         qs = qs.filter(path__startswith=root.path)

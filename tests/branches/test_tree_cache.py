@@ -173,3 +173,36 @@ def test_a_roster_import_shows_at_once(town_admin, town_admin_user, town, branch
     assert report.created == 2, report.message
     after = _counts(town_admin, town)
     assert (after[branch_a.name], after[branch_b.name]) == (before[branch_a.name] + 1, before[branch_b.name] + 1)
+
+
+def _tree(client):
+    """The tree page (``branches:tree``): each branch by name with its 党员人数, and the member counts it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("branches:tree"))
+    assert response.status_code == 200
+    counted = sum(
+        'COUNT("members_member"."id")' in q["sql"] and "GROUP BY" in q["sql"] for q in queries.captured_queries
+    )
+    totals = {}
+    for root in response.context["roots"]:
+        totals.update({n.branch.name: n.total_members for n in root.walk()})
+    return totals, counted
+
+
+def test_the_tree_page_of_a_town_is_its_committees_kept_subtree(town_admin, town, branch_a, branch_b, member_a):
+    """Town staff read their town's whole tree: the tree page takes it from the cache as the town's page does,
+    and a change shows at once."""
+    first, counted = _tree(town_admin)
+    assert counted == 1 and first[branch_a.name] == 1 and first[town.name] == 1
+    again, counted = _tree(town_admin)
+    assert counted == 0 and again == first
+    assert _member_count_queries(town_admin, town) == 0  # the same kept subtree as the town's page
+    MemberFactory(branch=branch_b)
+    after, counted = _tree(town_admin)
+    assert counted == 1 and after[branch_b.name] == 1 and after[town.name] == 2
+
+
+def test_an_area_heads_tree_page_is_counted_from_the_branches_it_reads(area_head, town, branch_a, member_a):
+    """An area head reads some of a town's branches, not one branch's subtree: counted, never the town's."""
+    totals, counted = _tree(area_head)
+    assert counted == 1 and town.name not in totals and totals[branch_a.name] == 1
