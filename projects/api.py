@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -98,6 +99,9 @@ class KeyTaskMonthSerializer(ModelSerializer):
         model = KeyTaskMonth
         fields = ["id", "task", "month", "target", "state", "evidence", "reason", "checked_on"]
         read_only_fields = fields
+
+
+_MONTH_FIELDS = [f for f in KeyTaskMonthSerializer.Meta.fields if f != "id"]
 
 
 class KeyTaskSerializer(ModelSerializer):
@@ -241,7 +245,17 @@ class KeyTaskViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-year", "number", "id"]
 
     def get_queryset(self):
-        return key_tasks_visible_to(self.request.user).prefetch_related("months")
+        # What the serializer reads: the task's columns, its unit's name and its months' columns; not
+        # the town's and the unit's whole branch rows, nor who checked a month. The months come in
+        # month order per task without the join the model's ordering (by task) needs.
+        months = KeyTaskMonth.objects.only(*_MONTH_FIELDS).order_by("task_id", "month")
+        return (
+            key_tasks_visible_to(self.request.user)
+            .select_related(None)
+            .select_related("unit")
+            .only("branch", "year", "number", "title", "leader", "unit", "unit__name")
+            .prefetch_related(Prefetch("months", queryset=months))
+        )
 
     def get_object(self):
         task = get_key_task_for_user(self.request.user, self.kwargs["pk"])

@@ -34,6 +34,18 @@ def get_project_for_user(user, pk, *, write: bool = False) -> Project:
     return get_object_for_user(Project.objects.select_related("branch", "lead"), user, pk, write=write)
 
 
+# What the project page shows of a project: not the lead's whole member row, nor the timestamps.
+_PAGE_FIELDS = (
+    "branch", "lead", "name", "category", "goal", "budget", "starts_on", "ends_on", "status", "percent",
+    "dropped_reason", "is_public", "branch__path", "branch__name", "lead__name",
+)  # fmt: skip
+
+
+def get_project_page_for_user(user, pk) -> Project:
+    """The project for its page (read access, the same check as :func:`get_project_for_user`)."""
+    return get_object_for_user(Project.objects.select_related("branch", "lead").only(*_PAGE_FIELDS), user, pk)
+
+
 def get_milestone_for_user(user, pk, *, write: bool = False) -> Milestone:
     return get_object_for_user(
         Milestone.objects.select_related("project__branch"), user, pk, write=write, via="project__branch__"
@@ -186,6 +198,10 @@ def wall_chart(user, *, year: int, on: dt.date) -> list[WallRow]:
         key_tasks_visible_to(user)
         .filter(year=year)
         .order_by("branch__path", "number")
+        # A row shows the task's number, title and leader and its unit's name: not the branches' whole rows.
+        .select_related(None)
+        .select_related("unit")
+        .only("year", "number", "title", "leader", "unit", "unit__name")
         # A cell shows the month's target and colour: the evidence and reason texts stay in the database.
         .prefetch_related(
             Prefetch("months", queryset=KeyTaskMonth.objects.only("task", "month", "target", "state").order_by("month"))

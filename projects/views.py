@@ -17,10 +17,12 @@ from portal.forms import apply_errors
 from . import services
 from .forms import DropForm, MilestoneForm, PhotoForm, ProjectForm, ReportForm
 from .models import Category, ProjectPhoto, Status
+from .presenters import project_cards_html
 from .selectors import (
     branches_writable_by,
     get_milestone_for_user,
     get_project_for_user,
+    get_project_page_for_user,
     may_add_project,
     projects_visible_to,
 )
@@ -42,12 +44,15 @@ def project_list(request):
         qs = qs.filter(category=category)
     if year and year.isdigit():
         qs = qs.filter(starts_on__year__lte=int(year), ends_on__year__gte=int(year))
+    # Only what a card shows (presenters.project_cards_html), not the projects' and their leads' whole rows.
+    qs = qs.values_list("pk", "name", "status", "category", "percent", "branch__name", "lead__name", named=True)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "projects/list.html",
         {
             "page": page,
+            "rows_html": project_cards_html(page.object_list),
             "statuses": Status.choices,
             "categories": Category.choices,
             "status": status,
@@ -78,24 +83,40 @@ def project_create(request):
 @require_safe
 @login_required
 def project_detail(request, pk: int):
-    project = get_project_for_user(request.user, pk)
+    project = get_project_page_for_user(request.user, pk)
     may_write = scope_for(request.user).covers(Cap.WRITE, project.branch)
     today = timezone.localdate()
+    milestones = list(project.milestones.all())
+    photos = project.photos.select_related("milestone").only(
+        "project", "image", "width", "height", "caption", "milestone__title"
+    )
+    reports = project.reports.only("project", "month", "done", "problems", "next_steps")
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
-            "milestones": list(project.milestones.all()),
-            "photos": list(project.photos.select_related("milestone")[:24]),
-            "reports": list(project.reports.all()[:6]),
+            "milestones": milestones,
+            "photos": list(photos[:24]),
+            "reports": list(reports[:6]),
             "may_write": may_write,
             "today": today,
             "milestone_form": MilestoneForm() if may_write else None,
-            "photo_form": PhotoForm(project=project) if may_write else None,
+            "photo_form": _photo_form(project, milestones) if may_write else None,
             "drop_form": DropForm() if may_write else None,
         },
     )
+
+
+def _photo_form(project, milestones) -> PhotoForm:
+    """The upload form, its milestone choices from the page's milestones (the same rows, in the same
+    order as the form's own query of them) instead of reading them a second time."""
+    form = PhotoForm(project=project)
+    field = form.fields["milestone"]
+    rows = field.iterator(field)
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = empty + [rows.choice(m) for m in milestones]
+    return form
 
 
 @GET_POST
