@@ -21,6 +21,7 @@ from portal.forms import apply_errors
 from .dues import CSV_HEADERS, SOURCE, dues_import_file, dues_month_save
 from .forms import DuesForm, DuesImportForm
 from .models import Category, DuesMonth, Item
+from .presenters import DUES_ROW_COLUMNS, dues_rows_html
 from .selectors import branches_readable_by, get_branch_for_user
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -60,7 +61,8 @@ def dues_branch(request, pk: int):
             label = _("已保存并作为更正发布") if version.number > 1 and data["reason"].strip() else _("已保存并发布")
             messages.success(request, label)
             return redirect("disclosure:dues-branch", branch.pk)
-    rows = Paginator(DuesMonth.objects.filter(branch=branch).order_by("-month"), 24).get_page(request.GET.get("page"))
+    months = DuesMonth.objects.filter(branch=branch).order_by("-month")
+    rows = Paginator(months.values_list(*DUES_ROW_COLUMNS, named=True), 24).get_page(request.GET.get("page"))
     items = dict(
         Item.objects.filter(
             branch=branch, category=Category.DUES, source=SOURCE, period__in=[r.month for r in rows]
@@ -72,7 +74,8 @@ def dues_branch(request, pk: int):
         {
             "branch": branch,
             "page": rows,
-            "rows": [(row, items.get(row.month)) for row in rows],
+            "rows": rows.object_list,
+            "rows_html": dues_rows_html(rows, items, may_write),
             "form": form,
             "may_write": may_write,
         },

@@ -23,10 +23,13 @@ from portal.forms import apply_errors
 from . import services
 from .forms import ApproveForm, ItemForm, RejectForm, ReviseForm
 from .models import Audience, Category, Item, validate_period
-from .selectors import branches_writable_by, get_item_for_user, items_visible_to
+from .presenters import ITEM_CARD_COLUMNS, item_cards_html
+from .selectors import branches_writable_by, get_item_for_user, get_item_page_for_user, items_visible_to
 
 PAGE_SIZE = 20
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
+# What the item's page shows of each published version (not who published it).
+VERSION_COLUMNS = ("item_id", "number", "title", "payload", "reason", "published_at")
 
 
 def _filters(request, qs):
@@ -53,38 +56,17 @@ def _filters(request, qs):
     return qs, chosen
 
 
-LIST_COLUMNS = (
-    "branch__name",
-    "category",
-    "period",
-    "audience",
-    "state",
-    "title",
-    "review_note",
-    "updated_at",
-    "latest_version__number",
-)
-
-
 @require_safe
 @login_required
 def item_list(request):
     scope = scope_for(request.user)
     if not scope.has(Cap.READ):
         raise PermissionDenied
-    # Only what a card shows: the content (JSON) and its search text are read on the item's own page.
-    qs = (
-        items_visible_to(request.user)
-        .select_related("branch", "latest_version")
-        .only(*LIST_COLUMNS)
-        .order_by("-updated_at", "-id")
-    )
+    # Only what a card shows (``presenters.ITEM_CARD_COLUMNS``): the content (JSON) and its search text
+    # are read on the item's own page.
+    qs = items_visible_to(request.user).order_by("-updated_at", "-id")
     qs, chosen = _filters(request, qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Labels from dicts built once a page: get_FOO_display rebuilds one from the choices on every call.
-    categories, states = dict(Category.choices), dict(Item.State.choices)
-    for item in page.object_list:
-        item.category_label, item.state_label = categories[item.category], states[item.state]
+    page = Paginator(qs.values_list(*ITEM_CARD_COLUMNS, named=True), PAGE_SIZE).get_page(request.GET.get("page"))
     awaiting = (
         items_visible_to(request.user).filter(scope.q(Cap.APPROVE, "branch__"), state=Item.State.SUBMITTED).count()
         if scope.has(Cap.APPROVE)
@@ -95,6 +77,7 @@ def item_list(request):
         "disclosure/item_list.html",
         {
             "page": page,
+            "cards_html": item_cards_html(page.object_list),
             "chosen": chosen,
             "states": Item.State.choices,
             "categories": Category.choices,
@@ -139,7 +122,7 @@ def item_create(request):
 @require_safe
 @login_required
 def item_detail(request, pk: int):
-    item = get_item_for_user(request.user, pk)
+    item = get_item_page_for_user(request.user, pk)
     scope = scope_for(request.user)
     may_write = scope.covers(Cap.WRITE, item.branch)
     may_approve = scope.covers(Cap.APPROVE, item.branch)
@@ -148,7 +131,7 @@ def item_detail(request, pk: int):
         "disclosure/item_detail.html",
         {
             "item": item,
-            "versions": list(item.versions.select_related("published_by").order_by("-number")),
+            "versions": list(item.versions.only(*VERSION_COLUMNS).order_by("-number")),
             "may_write": may_write,
             "may_edit": may_write and item.state == Item.State.DRAFT,
             "may_submit": may_write and item.state == Item.State.DRAFT,

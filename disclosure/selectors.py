@@ -160,6 +160,41 @@ def get_item_for_user(user, pk, *, write=False):
     return get_object_for_user(Item.objects.select_related("branch", "latest_version"), user, pk, write=write)
 
 
+def get_item_page_for_user(user, pk):
+    """An item for its staff page: only the columns it shows, the branch's name and path (for the scope
+    checks) and the latest version's audience. The working copy's content (``working_payload``) is read
+    only while it is unpublished, the only time the page shows it; never the search text."""
+    from django.db.models import Case, F, JSONField, Value, When
+
+    from accounts.scope import get_object_for_user
+
+    from .models import Item
+
+    working = Case(When(state=Item.State.PUBLISHED, then=Value(None)), default=F("payload"), output_field=JSONField())
+    qs = (
+        Item.objects.select_related("branch", "latest_version")
+        .only(*_ITEM_PAGE_COLUMNS)
+        .annotate(working_payload=working)
+    )
+    return get_object_for_user(qs, user, pk)
+
+
+_ITEM_PAGE_COLUMNS = (
+    "branch__path",
+    "branch__name",
+    "category",
+    "period",
+    "source",
+    "audience",
+    "state",
+    "title",
+    "correction_reason",
+    "review_note",
+    "publish_at",
+    "latest_version__audience",
+)
+
+
 def items_awaiting_approval(user):
     from accounts.scope import Cap, scope_for
 
@@ -219,6 +254,8 @@ def sites_with_counts(user):
     return (
         sites_visible_to(user)
         .select_related("branch", "branch__area")
+        # Only what the list shows: not the branches' and areas' other columns.
+        .only("name", "branch__name", "branch__area__name")
         .annotate(
             needs_fixing=Count("fixtures", filter=Q(fixtures__status=Fixture.Status.NEEDS_FIXING)),
             unchecked=Count("fixtures", filter=Q(fixtures__status=Fixture.Status.UNCHECKED)),

@@ -119,7 +119,5 @@ def meeting_initial(meeting: Meeting) -> dict:
 
 
 class PlanItemForm(forms.Form):
-    planned_on = forms.DateField(
-        label=_("计划日期"), required=False, widget=DateInput()
-    )
+    planned_on = forms.DateField(label=_("计划日期"), required=False, widget=DateInput())
     topic = forms.CharField(label=_("主题"), max_length=200, required=False)

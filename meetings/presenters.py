@@ -87,3 +87,33 @@ def my_records_html(records, type_names: dict[int, list[str]], statuses: dict, r
             f'  <span class="m-item__meta">{badges} {escape(statuses.get(status, status))}{why}</span></li>'
         )
     return mark_safe("".join(html))  # noqa: S308 - every value is escaped above
+
+
+def not_present_html(rows) -> SafeString:
+    """The meeting page's list of those not present: ``<li>`` per ``(name, status label, reason label)``
+    (``views.meeting_detail``), the reason in brackets when there is one."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f"<li>{escape(name)}：{escape(status)}" + (f"（{escape(reason)}）" if reason else "") + "</li>"
+            for name, status, reason in rows
+        )
+    )
+
+
+def meeting_log_rows_html(rows: list[dict]) -> SafeString:
+    """The meeting log's ``<li>`` per row of ``views._list_rows``: link, date, topic, type badges, the party
+    group, branch and counts, and a draft badge (``draft_label``, the row's ``draft``)."""
+    html = []
+    for row in rows:
+        badges = "".join(f'<span class="badge">{escape(name)}</span>' for name in row["types"])
+        group = f"{escape(row['group'])} · " if row["group"] else ""
+        draft = f'<span class="badge badge--muted">{escape(row["draft_label"])}</span>' if row["draft"] else ""
+        html.append(
+            f'\n  <li class="m-item">\n    <a href="{escape(row["url"])}">\n'
+            f'      <span class="m-item__date">{escape(row["date"])}</span>\n'
+            f'      <span class="m-item__topic">{escape(row["topic"])}</span>\n'
+            f'      <span class="m-item__meta">{badges}\n'
+            f"        {group}{escape(row['branch'])} · {escape(row['counts'])}\n"
+            f"        {draft}</span>\n    </a>\n  </li>\n  "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped above

@@ -12,14 +12,24 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.scope import Cap, get_object_for_user, scope_for
 from branches.models import Branch
 
 from .compliance import DUE, HELD, OVERDUE, ComplianceCell, judge
-from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
+from .models import (
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingAttachment,
+    MeetingPhoto,
+    MeetingRule,
+    MeetingType,
+    MinutesRevision,
+    PlanItem,
+)
 from .tally import tally
 
 __all__ = [
@@ -92,6 +102,24 @@ def get_meeting_for_user(user, pk, *, write: bool | Cap = False) -> Meeting:
         pk,
         write=write,
     )
+
+
+def get_meeting_page_for_user(user, pk) -> Meeting:
+    """The meeting for its page if the user may read it (404 otherwise), as :func:`get_meeting_for_user`,
+    with whether it has any ``has_photos``, ``has_attachments``, ``has_decisions``, ``has_revisions``
+    (read in the same query): those four lists are usually empty, and a query each only when they are not."""
+    of_meeting = {"meeting": OuterRef("pk")}
+    meetings = (
+        Meeting.objects.select_related("branch", "party_group")
+        .prefetch_related("types")
+        .annotate(
+            has_photos=Exists(MeetingPhoto.objects.filter(**of_meeting)),
+            has_attachments=Exists(MeetingAttachment.objects.filter(**of_meeting)),
+            has_decisions=Exists(Decision.objects.filter(**of_meeting)),
+            has_revisions=Exists(MinutesRevision.objects.filter(**of_meeting)),
+        )
+    )
+    return get_object_for_user(meetings, user, pk)
 
 
 def plan_items_visible_to(user) -> QuerySet[PlanItem]:

@@ -25,8 +25,13 @@ from portal.forms import apply_errors
 from . import services, uploads
 from .forms import MarkOptions, MeetingForm, meeting_initial
 from .models import Attendance, Meeting, MeetingAttachment, MeetingPhoto
-from .presenters import roster_html
-from .selectors import get_meeting_for_user, meetings_visible_to, type_values_of_meetings
+from .presenters import meeting_log_rows_html, not_present_html, roster_html
+from .selectors import (
+    get_meeting_for_user,
+    get_meeting_page_for_user,
+    meetings_visible_to,
+    type_values_of_meetings,
+)
 
 PAGE_SIZE = 30
 
@@ -47,7 +52,14 @@ def meeting_list(request):
         qs = qs.filter(branch__path__startswith=branch.path)
     page = Paginator(qs.prefetch_related(None).only(*LIST_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
     can_log = branches_where(request.user, Cap.WRITE).exists()
-    context = {"page": page, "rows": _list_rows(page.object_list), "branch": branch, "can_log": can_log}
+    rows = _list_rows(page.object_list)
+    context = {
+        "page": page,
+        "rows": rows,
+        "rows_html": meeting_log_rows_html(rows),
+        "branch": branch,
+        "can_log": can_log,
+    }
     return render(request, "meetings/list.html", context)
 
 
@@ -62,6 +74,7 @@ def _list_rows(meetings) -> list[dict]:
     order) and the line under it. The types are read as names in one query, not as objects."""
     meetings = list(meetings)
     names = type_values_of_meetings([m.pk for m in meetings], "name")
+    draft_label = _("草稿")
     return [
         {
             "url": reverse("meetings:detail", args=[m.pk]),
@@ -72,6 +85,7 @@ def _list_rows(meetings) -> list[dict]:
             "branch": m.branch.name,
             "counts": _("应到 %(a)s 实到 %(p)s") % {"a": m.expected_count, "p": m.present_count},
             "draft": m.status == Meeting.Status.DRAFT,
+            "draft_label": draft_label,
         }
         for m in meetings
     ]
@@ -126,7 +140,8 @@ def meeting_create(request):
     branch = _branch_for_logging(request)
     token = _url_token(request)
     if request.method == "GET":
-        done = Meeting.objects.filter(idempotency_key=token).first() if token else None
+        found = Meeting.objects.filter(idempotency_key=token).only("pk", "branch_id", "idempotency_key")
+        done = found.first() if token else None
         if done is not None and done.branch_id == branch.pk:
             messages.info(request, _("这次会议已经保存过了，没有重复记录"))
             return redirect(f"{done.get_absolute_url()}?saved={done.idempotency_key}")
@@ -189,28 +204,33 @@ def meeting_create(request):
 @require_safe
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = get_meeting_for_user(request.user, pk)
+    # The meeting with whether it has photos, attachments, decisions or revisions: each read only if so.
+    meeting = get_meeting_page_for_user(request.user, pk)
     scope = scope_for(request.user)
     # The page names only those not present (the counts say the rest): not a row per member of the branch.
-    not_present = (
-        meeting.attendance.exclude(status=Attendance.Status.PRESENT)
-        .select_related("member")
-        .only("meeting_id", "status", "reason", "member__name")
+    statuses, reasons = dict(Attendance.Status.choices), dict(Attendance.Reason.choices)
+    not_present = [
+        (name, statuses.get(status, status), reasons.get(reason, reason))
+        for name, status, reason in meeting.attendance.exclude(status=Attendance.Status.PRESENT)
         .order_by("status", "member__name")
-    )
+        .values_list("member__name", "status", "reason")
+    ]
     today = timezone.localdate()
+    types = list(meeting.types.all())
     context = {
         "meeting": meeting,
-        "not_present": list(not_present),
-        "photos": list(meeting.photos.all()),
-        "attachments": list(meeting.attachments.all()),
-        "decisions": list(meeting.decisions.select_related("member")),
-        "revisions": list(meeting.revisions.select_related("changed_by")),
+        "type_names": [t.name for t in types],
+        "not_present": not_present,
+        "not_present_html": not_present_html(not_present),
+        "photos": list(meeting.photos.all()) if meeting.has_photos else [],
+        "attachments": list(meeting.attachments.all()) if meeting.has_attachments else [],
+        "decisions": list(meeting.decisions.select_related("member")) if meeting.has_decisions else [],
+        "revisions": list(meeting.revisions.select_related("changed_by")) if meeting.has_revisions else [],
         "locked": meeting.is_locked(today) or meeting.status == Meeting.Status.CONFIRMED,
         "can_edit": services.is_editable_by(request.user, meeting, today),
         "can_write": scope.covers(Cap.WRITE, meeting.branch),
         "can_confirm": meeting.status == Meeting.Status.SUBMITTED and scope.covers(Cap.APPROVE, meeting.branch),
-        "is_members_meeting": any(t.code == "members" for t in meeting.types.all()),
+        "is_members_meeting": any(t.code == "members" for t in types),
         "probationary": Member.objects.filter(branch=meeting.branch, category=Member.Category.PROBATIONARY)
         .due_for_conversion(meeting.held_on)
         .order_by("name")
