@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Window
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,15 @@ from portal.forms import apply_errors
 
 from . import services
 from .forms import GradeForm, InspectionForm, PointEntryForm, RectificationActForm, SelfAssessmentForm
-from .models import Appraisal, PointEntry, Rectification
+from .models import Appraisal, Rectification
+from .presenters import (
+    appraisal_rows_html,
+    finding_slots_html,
+    own_points_html,
+    ranking_rows_html,
+    rectification_rows_html,
+    score_fields_html,
+)
 from .publishing import publish_appraisals
 from .selectors import (
     appraisals_visible_to,
@@ -39,6 +47,34 @@ PAGE_SIZE = 30
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _counted_page(request, qs, *fields):
+    """``_page`` of ``qs`` as rows of ``fields`` (``values_list(named=True)``; ``qs`` itself, a
+    ``.values()`` query, without them), its count read with the rows.
+
+    ``COUNT(*) OVER ()`` gives the page's rows the whole list's length, so a page in range is one
+    query instead of a count and a slice. A page out of range (or a number below 1) is left to the
+    paginator, which turns it into the last page as before.
+    """
+    rows = qs.values_list(*fields, named=True) if fields else qs
+    paginator = Paginator(rows, PAGE_SIZE)
+    raw = request.GET.get("page")
+    try:
+        number = int(raw) if raw is not None else 1
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        counted = qs.annotate(full_count=Window(Count("*")))
+        if fields:
+            counted = counted.values_list(*fields, "full_count", named=True)
+        start = (number - 1) * PAGE_SIZE
+        found = list(counted[start : start + PAGE_SIZE])
+        if found or number == 1:
+            first = found[0] if found else {"full_count": 0}
+            paginator.count = first["full_count"] if isinstance(first, dict) else first.full_count
+            return Page(found, number, paginator)
+    return paginator.get_page(raw)
 
 
 @require_safe
@@ -89,7 +125,12 @@ def inspection_new(request):
     return render(
         request,
         "assessment/inspection_form.html",
-        {"form": form, "standard": standard},
+        {
+            "form": form,
+            "standard": standard,
+            "score_fields_html": score_fields_html(form.score_fields()),
+            "finding_slots_html": finding_slots_html(form.finding_slots()),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -122,14 +163,17 @@ def rectification_list(request):
         qs = qs.filter(status=status)
     elif status == "overdue":
         qs = qs.filter(pk__in=services.overdue_rectifications(timezone.localdate()))
+    page = _counted_page(request, qs, "pk", "finding", "branch__name", "status", "deadline")
+    today = timezone.localdate()
     return render(
         request,
         "assessment/rectification_list.html",
         {
-            "page": _page(request, qs),
+            "page": page,
+            "rows_html": rectification_rows_html(page.object_list, today),
             "status": status,
             "statuses": Rectification.Status.choices,
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 
@@ -193,10 +237,11 @@ def points(request):
     own = None
     if scope.own_member_id:
         # The whole ledger is listed, so its total is summed here rather than by a second query.
-        own = list(visible.filter(member_id=scope.own_member_id).select_related(None))
-        kinds = dict(PointEntry.Kind.choices)
-        for entry in own:
-            entry.kind_label = kinds.get(entry.kind, entry.kind)
+        own = list(
+            visible.filter(member_id=scope.own_member_id)
+            .select_related(None)
+            .values_list("reason", "on", "kind", "points", named=True)
+        )
     ranking = None
     if scope.has(Cap.READ):
         ranking = (
@@ -207,13 +252,16 @@ def points(request):
         )
     if own is None and ranking is None:
         raise PermissionDenied
+    ranking_page = _counted_page(request, ranking) if ranking is not None else None
     return render(
         request,
         "assessment/points.html",
         {
             "own": own,
+            "own_html": own_points_html(own) if own else "",
             "own_total": sum(entry.points for entry in own) if own is not None else None,
-            "ranking": _page(request, ranking) if ranking is not None else None,
+            "ranking": ranking_page,
+            "ranking_html": ranking_rows_html(ranking_page.object_list) if ranking_page is not None else "",
             "can_add": scope.has(Cap.WRITE),
         },
     )
@@ -291,7 +339,26 @@ def appraisals(request):
                 messages.error(request, "请选择要提交的表单")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
-    listing = appraisals_visible_to(request.user).filter(year=year) if scope.has(Cap.READ) else None
+    page = None
+    if scope.has(Cap.READ):
+        listing = (
+            appraisals_visible_to(request.user)
+            .filter(year=year)
+            .order_by("branch__path", "member__name")
+            .annotate(self_assessed=ExpressionWrapper(~Q(self_assessment=""), output_field=BooleanField()))
+        )
+        page = _counted_page(
+            request,
+            listing,
+            "member__name",
+            "branch__name",
+            "self_assessed",
+            "votes_excellent",
+            "votes_qualified",
+            "votes_basic",
+            "votes_unqualified",
+            "grade",
+        )
     return render(
         request,
         "assessment/appraisals.html",
@@ -300,7 +367,8 @@ def appraisals(request):
             "own": own,
             "self_form": self_form,
             "grade_form": grade_form,
-            "page": _page(request, listing.order_by("branch__path", "member__name")) if listing is not None else None,
+            "page": page,
+            "rows_html": appraisal_rows_html(page.object_list) if page is not None else "",
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -20,6 +20,7 @@ from .dashboard import town_glance
 from .forms import CatchUpForm, ExternalScoreForm
 from .models import Briefing, QuarterScore
 from .periods import QUARTER_PATTERN, last_full_quarter, quarter_label
+from .presenters import plan_items_html, score_rows_html
 from .selectors import (
     briefings_visible_to,
     catch_up_plans_visible_to,
@@ -61,8 +62,20 @@ def scores(request):
     if not scope.has(Cap.READ):
         raise PermissionDenied
     quarter = _quarter(request)
-    qs = quarter_scores_visible_to(request.user).filter(quarter=quarter).select_related("branch__area")
-    page = Paginator(qs.order_by("rank", "branch__path"), 50).get_page(request.GET.get("page"))
+    # A quarter has a score per assessed unit (a town's few dozen): read them all, narrow, in one
+    # query — the page, its count and whether any is locked come from the same rows.
+    rows = list(
+        quarter_scores_visible_to(request.user)
+        .filter(quarter=quarter)
+        .order_by("rank", "branch__path")
+        .values_list("rank", "branch__name", "total", "stars", "previous_stars", "locked", named=True)
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    plans = list(
+        catch_up_plans_visible_to(request.user)
+        .filter(quarter=quarter)
+        .values_list("pk", "branch__name", "status", named=True)
+    )
     return render(
         request,
         "assessment/scores.html",
@@ -70,9 +83,11 @@ def scores(request):
             "quarter": quarter,
             "quarter_label": quarter_label(quarter),
             "page": page,
-            "locked": qs.filter(locked=True).exists(),
+            "rows_html": score_rows_html(page.object_list),
+            "locked": any(row.locked for row in rows),
             "can_compute": scope.has(Cap.OVERVIEW),
-            "plans": catch_up_plans_visible_to(request.user).filter(quarter=quarter),
+            "plans": plans,
+            "plans_html": plan_items_html(plans),
         },
     )
 
