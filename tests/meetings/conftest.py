@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from meetings import compliance as compliance_module
+from meetings import tally as tally_module
 from meetings.models import MeetingRule, MeetingType
 from meetings.services import meeting_create
 
@@ -55,3 +57,26 @@ def only_rule(types):
         return MeetingRule.objects.get(meeting_type__code=code)
 
     return _only
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """counted() -> the branches whose meetings were read since the last call (``meeting_type_links``, the one
+    query every count of meetings goes through)."""
+    seen: list[int] = []
+    real = compliance_module.meeting_type_links
+
+    def spy(branch_ids, *args, **kwargs):
+        branch_ids = list(branch_ids)
+        seen.extend(branch_ids)
+        return real(branch_ids, *args, **kwargs)
+
+    monkeypatch.setattr(compliance_module, "meeting_type_links", spy)
+    monkeypatch.setattr(tally_module, "meeting_type_links", spy)
+
+    def take() -> set[int]:
+        found = set(seen)
+        seen.clear()
+        return found
+
+    return take

@@ -18,9 +18,7 @@ from assessment import dashboard, sources
 from assessment.periods import quarter_bounds, quarter_of
 from assessment.selectors import units_of
 from branches.models import Branch
-from meetings import compliance as compliance_module
 from meetings import figures_cache
-from meetings import tally as tally_module
 from meetings.api import compliance_cells
 from meetings.compliance import judge
 from meetings.matrix import compliance_matrix, count_matrix
@@ -30,28 +28,6 @@ from tests.factories import BranchFactory, PartyGroupFactory
 
 D = dt.date
 AUGUST_15 = D(2026, 8, 15)  # the dashboard's day: July has ended and is judged
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """counted() -> the branches whose meetings were read since the last call."""
-    seen: list[int] = []
-    real = compliance_module.meeting_type_links
-
-    def spy(branch_ids, *args, **kwargs):
-        branch_ids = list(branch_ids)
-        seen.extend(branch_ids)
-        return real(branch_ids, *args, **kwargs)
-
-    monkeypatch.setattr(compliance_module, "meeting_type_links", spy)
-    monkeypatch.setattr(tally_module, "meeting_type_links", spy)
-
-    def take() -> set[int]:
-        found = set(seen)
-        seen.clear()
-        return found
-
-    return take
 
 
 @pytest.fixture

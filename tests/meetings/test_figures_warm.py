@@ -26,37 +26,13 @@ from django.utils import timezone
 from assessment import dashboard
 from branches.models import Branch
 from gaoqiao.celery import app
-from meetings import compliance as compliance_module
 from meetings import figures_cache, warm
-from meetings import tally as tally_module
 from meetings.models import MeetingRule
 from meetings.tasks import count_compliance_figures
 from tests.factories import BranchFactory, PartyGroupFactory
 
 TASK = "meetings.tasks.count_compliance_figures"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """counted() -> the branches whose meetings were read since the last call."""
-    seen: list[int] = []
-    real = compliance_module.meeting_type_links
-
-    def spy(branch_ids, *args, **kwargs):
-        branch_ids = list(branch_ids)
-        seen.extend(branch_ids)
-        return real(branch_ids, *args, **kwargs)
-
-    monkeypatch.setattr(compliance_module, "meeting_type_links", spy)
-    monkeypatch.setattr(tally_module, "meeting_type_links", spy)
-
-    def take() -> set[int]:
-        found = set(seen)
-        seen.clear()
-        return found
-
-    return take
 
 
 @contextmanager
