@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessment.models import Standard
 
@@ -86,3 +88,12 @@ def held(branch, day, meeting_type, marks=None):
         marks=marks,
     )
     return meeting
+
+
+def page_queries(client, url) -> tuple[int, str]:
+    """The queries of a page seen before (the navigation's unread count is then cached), and its HTML."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()

@@ -6,21 +6,13 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assessment.models import CatchUpPlan, QuarterScore, Rectification
 from tests.factories import BranchFactory
 
-
-def _queries(client, url) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response.content.decode()
+from .conftest import page_queries
 
 
 def _list(client, **params) -> str:
@@ -48,7 +40,7 @@ def test_the_rectification_list_pages_its_rows_in_the_same_queries_for_few_or_ma
     for n in (3, 45):
         while Rectification.objects.count() < n:
             _rectification(branch_a, town_admin_user, Rectification.objects.count())
-        n_queries, page = _queries(town_admin, reverse("assessment:rectifications"))
+        n_queries, page = page_queries(town_admin, reverse("assessment:rectifications"))
         counts.append(n_queries)
     assert counts[0] == counts[1]
     assert page.count('class="a-list__row"') == 30 and "第 1 / 2 页" in page
@@ -82,7 +74,7 @@ def test_the_scores_page_lists_a_quarter_in_the_same_queries_for_few_or_many_uni
                 stars=3,
                 previous_stars=[None, 2, 4][k % 3],
             )
-        n_queries, page = _queries(town_admin, url)
+        n_queries, page = page_queries(town_admin, url)
         counts.append(n_queries)
     assert counts[0] == counts[1]
     assert page.count('class="stars"') == 50 and "第 1 / 2 页" in page

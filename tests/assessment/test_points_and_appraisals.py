@@ -12,6 +12,8 @@ from django.utils import timezone
 from assessment.models import Appraisal, PointEntry
 from tests.factories import MemberFactory
 
+from .conftest import page_queries
+
 
 def _entry(member, points, *, branch=None, kind=PointEntry.Kind.SERVICE, reason="志愿服务", on=None):
     return PointEntry.objects.create(
@@ -22,15 +24,6 @@ def _entry(member, points, *, branch=None, kind=PointEntry.Kind.SERVICE, reason=
         points=points,
         reason=reason,
     )
-
-
-def _queries(client, url) -> tuple[int, str]:
-    """The queries of a page seen before (the navigation's unread count is then cached), and its HTML."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response.content.decode()
 
 
 def _ranking(html: str) -> list[tuple[str, str, int]]:
@@ -73,7 +66,7 @@ def test_the_points_page_takes_the_same_queries_for_few_or_many_members(secretar
     for n in (3, 45):  # 45 ranked members: two pages
         while PointEntry.objects.count() < n:
             _entry(MemberFactory(branch=branch_a), 1)
-        n_queries, page = _queries(secretary_a, reverse("assessment:points"))
+        n_queries, page = page_queries(secretary_a, reverse("assessment:points"))
         counts.append(n_queries)
     assert counts[0] == counts[1]
     assert len(_ranking(page)) == 30 and "第 1 / 2 页" in page
@@ -87,7 +80,7 @@ def test_the_appraisal_page_lists_the_branch_to_grade_in_the_same_queries_for_fe
     for n in (3, 40):
         while branch_a.members.count() < n:
             MemberFactory(branch=branch_a)
-        n_queries, page = _queries(secretary_a, reverse("assessment:appraisals"))
+        n_queries, page = page_queries(secretary_a, reverse("assessment:appraisals"))
         counts.append(n_queries)
     assert counts[0] == counts[1]
     options = re.findall(r'<option value="(\d+)">(.*?)</option>', page.split('name="member"')[1].split("</select>")[0])
