@@ -273,7 +273,7 @@ def mine(request):
     )
     rows_html = my_records_html(
         records,
-        type_values_of_meetings([r[0] for r in records], "name") if records else {},
+        type_values_of_meetings([r[0] for r in records], "name"),
         {value: str(label) for value, label in Attendance.Status.choices},
         {value: str(label) for value, label in Attendance.Reason.choices},
     )
