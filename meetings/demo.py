@@ -20,7 +20,7 @@ from branches.models import Branch, OfficerPost, PartyGroup
 from members.models import LEFT_PARTY_STANDINGS, Member
 from portal.seeding import SeedContext, register
 
-from .figures_cache import forget_figures
+from .figures_cache import forget_meetings
 from .models import Attendance, Meeting, MeetingType, PlanItem
 from .periods import month_index
 
@@ -94,7 +94,7 @@ def seed_meetings(ctx: SeedContext) -> None:
     for town in towns:
         _seed_town(ctx, town, types)
     # Written with bulk_create, behind the signals that keep the compliance figures fresh.
-    forget_figures()
+    forget_meetings()
     root = ctx.state.get("root")
     if root is not None:
         ctx.total("meetings", Meeting.objects.filter(branch__path__startswith=root.path).count(), "三会一课会议记录")

@@ -27,8 +27,14 @@ another. A generation is a random token, never a counter, so a cache that was em
 bring back an old figure under a reused number. The generations, not the expiry, keep the figures
 true: ``FIGURES_TTL`` (26 hours) only lets the cache drop the figures of days gone by, and bounds
 what a change made behind the signals' back (a bulk update) could leave; the demo seeding, which
-writes meetings in bulk, forgets the figures itself (:func:`forget_figures`), as any bulk writer
-must. With the cache unavailable the figures are counted every time, as without it.
+writes meetings in bulk, forgets the figures and counts itself (:func:`forget_meetings`), as any bulk
+writer must. With the cache unavailable the figures are counted every time, as without it.
+
+What a branch's meetings alone make (how many of each type were held each month,
+:class:`meetings.tally.Tally`'s counts) is kept the same way but under a shared generation of its own
+(:func:`branch_meeting_counts`): a rule or the organisation changed drops the figures, not these, so
+the figures are judged again without reading the meetings. A bulk writer of meetings, and a type's
+meetings changed from the type's side, drop both (:func:`forget_meetings`).
 
 :func:`cached_figures` keeps a whole result under the shared generation alone: only for what
 no meeting changes (the dashboard's units and which branches they are made of).
@@ -52,6 +58,9 @@ from portal import generations
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "meetings:figures:generation"
+# The shared generation of what only the meetings make (the counts per type and month): renewed by
+# forget_meetings, not by a rule or branch change. Each branch's own generation covers these too.
+LINKS_GENERATION_KEY = "meetings:figures:links-generation"
 # A day and a bit: today's figures outlive the night (beat counts the new day's at 00:02), yesterday's go.
 FIGURES_TTL = 26 * 60 * 60
 # In every figure's key: to be changed with the shape of what is kept, so that a deploy never reads the
@@ -66,24 +75,30 @@ def branch_generation_key(branch_id: int) -> str:
 
 
 def branch_figures(
-    purpose: str, branch_ids: Iterable[int], count: Callable[[list[int]], Mapping[int, T]]
+    purpose: str,
+    branch_ids: Iterable[int],
+    count: Callable[[list[int]], Mapping[int, T]],
+    *,
+    shared_key: str = GENERATION_KEY,
 ) -> dict[int, T | None]:
     """Per branch id, its figures for ``purpose``: from the cache while neither its meetings nor the
     shared things (rules, types, branches, party groups, areas) changed, else ``count(ids)`` for all
     the branches missing at once (None for a branch it leaves out).
 
     ``purpose`` must say everything else the figures depend on (the window, the day, the language).
+    ``shared_key`` is the shared generation they are kept under: :data:`LINKS_GENERATION_KEY` for what
+    only the meetings make (:func:`branch_meeting_counts`), which no rule or branch changes.
     """
     ids = list(dict.fromkeys(branch_ids))
     keys = {pk: f"meetings:figures:v{FIGURES_VERSION}:{purpose}:{pk}" for pk in ids}
     generation_keys = {pk: branch_generation_key(pk) for pk in ids}
     try:
-        found = cache.get_many([GENERATION_KEY, *generation_keys.values(), *keys.values()])
+        found = cache.get_many([shared_key, *generation_keys.values(), *keys.values()])
     except Exception:  # the cache is down: count, as without it
         logger.warning("meetings: cache unavailable, counting the compliance figures", exc_info=True)
         counted = count(ids)
         return {pk: counted.get(pk) for pk in ids}
-    shared = found.get(GENERATION_KEY)
+    shared = found.get(shared_key)
     figures: dict[int, T | None] = {}
     missing: list[int] = []
     owns: dict[int, str] = {}  # each branch's own generation, as read or set
@@ -110,7 +125,7 @@ def branch_figures(
     # The generations are read (or set) before counting: a change committed meanwhile replaces them, so
     # figures that may predate that change are never read again.
     try:
-        shared = generations.current(GENERATION_KEY, shared)
+        shared = generations.current(shared_key, shared)
         if new_generations:
             cache.set_many(new_generations, generations.GENERATION_TTL)
     except Exception:
@@ -125,6 +140,16 @@ def branch_figures(
         except Exception:
             logger.warning("meetings: cache unavailable, the compliance figures not kept", exc_info=True)
     return {pk: figures[pk] for pk in ids}
+
+
+def branch_meeting_counts(
+    purpose: str, branch_ids: Iterable[int], count: Callable[[list[int]], Mapping[int, T]]
+) -> dict[int, T | None]:
+    """Per branch id, what only its meetings make (how many of each type were held each month:
+    :class:`meetings.tally.Tally`), from the cache while its meetings have not changed, else
+    ``count(ids)`` for the branches missing at once. A rule, type, branch, party group or area changed
+    leaves them kept: the figures are then judged again from them, without reading the meetings."""
+    return branch_figures(purpose, branch_ids, count, shared_key=LINKS_GENERATION_KEY)
 
 
 def cached_figures(name: str, compute: Callable[[], T]) -> T:
@@ -142,6 +167,14 @@ def forget_figures(**kwargs) -> None:
         return  # m2m_changed: the post_add/post_remove/post_clear that follows is the change
     generations.renew([GENERATION_KEY], what="the compliance figures")
     _recount_all_on_commit()
+
+
+def forget_meetings() -> None:
+    """Every branch's figures and meeting counts are dropped (now, and again once the transaction commits):
+    for a change to many branches' meetings that their signals do not see (a bulk writer, a type's meetings
+    changed from the type's side). The worker then counts them again, as after :func:`forget_figures`."""
+    generations.renew([LINKS_GENERATION_KEY], what="the meeting counts")
+    forget_figures()
 
 
 def forget_branch_figures(*branch_ids: int | None) -> None:
@@ -299,7 +332,7 @@ def meeting_types_changed(sender, instance, action, reverse, **kwargs) -> None:
     if action.startswith("pre_"):
         return  # the post_add/post_remove/post_clear that follows is the change
     if reverse:
-        forget_figures()
+        forget_meetings()
     else:
         forget_branch_figures(instance.branch_id)
         _recount_on_commit(instance.branch_id)

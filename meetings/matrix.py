@@ -63,14 +63,16 @@ def compliance_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[i
 
 
 def count_matrix(*, branches, year: int, as_of: dt.date, area_names: dict[int, str]) -> Matrix:
-    """The matrix counted afresh, without the cache."""
-    return _matrix(year, list(count_rows(branches=branches, year=year, as_of=as_of).values()), area_names)
+    """The matrix counted afresh from the meetings, without the cache."""
+    rows = count_rows(branches=branches, year=year, as_of=as_of, kept=False)
+    return _matrix(year, list(rows.values()), area_names)
 
 
-def count_rows(*, branches, year: int, as_of: dt.date) -> dict[int, MatrixRow]:
+def count_rows(*, branches, year: int, as_of: dt.date, kept: bool = True) -> dict[int, MatrixRow]:
     """Per branch id, its row, counted by :mod:`meetings.tally`: a fixed number of queries, and full cells
-    only for the overdue periods, whatever the number of branches. A branch no rule applies to has none."""
-    counted = tally(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of)
+    only for the overdue periods, whatever the number of branches. A branch no rule applies to has none.
+    ``kept``: the branches' meeting counts may come from the cache (:meth:`meetings.tally.Tally._count`)."""
+    counted = tally(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of, kept=kept)
     by_branch: dict[int, MatrixRow] = {}
     late: dict[int, list] = defaultdict(list)
     for verdict in counted.verdicts():

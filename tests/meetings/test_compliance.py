@@ -132,8 +132,10 @@ def test_compliance_reads_in_a_fixed_number_of_queries(town, log, only_rule, dja
 
     qs = Branch.objects.filter(pk__in=[b.pk for b in branches])
     # Branches, rules, party groups, the look-back's and the window's type links, each after counting
-    # all branches (which says how to read them): the same for 2 branches as for 12.
-    with django_assert_num_queries(7):
+    # all branches on PostgreSQL (which says how to read them there): the same for 2 branches as for 12.
+    from django.db import connection
+
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 5):
         compliance_for(branches=qs, start=D(2026, 1, 1), end=D(2026, 12, 31), as_of=D(2026, 11, 1))
 
 

@@ -19,6 +19,7 @@ from assessment.periods import quarter_bounds, quarter_of
 from assessment.selectors import units_of
 from branches.models import Branch
 from meetings import figures_cache
+from meetings import tally as tally_module
 from meetings.api import compliance_cells
 from meetings.compliance import judge
 from meetings.matrix import compliance_matrix, count_matrix
@@ -139,15 +140,25 @@ def test_a_type_s_meetings_changed_from_the_type_s_side_recounts_all(town_of_thr
     assert seen == _fresh_matrix()
 
 
-@pytest.mark.parametrize("change", ["rule", "meeting type", "branch", "party group", "area"])
-def test_a_rule_or_the_organisation_changed_recounts_every_branch(
-    change, town_of_three, town_admin, town_admin_user, town, area, group_a, types, counted
+@pytest.mark.parametrize("change", ["rule", "meeting type", "branch", "party group", "party group deleted", "area"])
+def test_a_rule_or_the_organisation_changed_judges_every_branch_again_from_the_kept_counts(
+    change, town_of_three, town_admin, town_admin_user, town, area, group_a, types, counted, monkeypatch
 ):
+    """Such a change drops every branch's figures, not the counts of their meetings (what a branch's
+    meetings alone make): every branch is judged again, and no meeting is read again."""
     branch_a, branch_b, _branch_c = town_of_three
-    _matrix(town_admin)
+    before = _matrix(town_admin)
     _glance(town_admin_user, town)
     town_admin.get("/api/compliance/?year=2026&page_size=200")
     counted()
+    judged: list[int] = []
+    real_init = tally_module.Tally.__init__
+
+    def judging(self, **kwargs):
+        real_init(self, **kwargs)
+        judged.extend(info.id for info in self.infos)
+
+    monkeypatch.setattr(tally_module.Tally, "__init__", judging)
     if change == "rule":
         rule = MeetingRule.objects.get(meeting_type__code="theme_day")
         rule.count = 2
@@ -161,18 +172,45 @@ def test_a_rule_or_the_organisation_changed_recounts_every_branch(
     elif change == "party group":
         group_a.name = "第三党小组"
         group_a.save()
+    elif change == "party group deleted":
+        group_a.delete()  # its meetings' party group set to none in bulk, behind the meetings' signals
     else:
         area.name = "东部片区"
         area.save()
     everyone = {b.pk for b in Branch.objects.all()}
     seen = _matrix(town_admin)
-    assert counted() == everyone
+    assert set(judged) == everyone and counted() == set()
     assert seen == _fresh_matrix()
-    counted()
+    if change == "rule":
+        assert seen != before  # two 主题党日 a month: judged against the new rule
     town_admin.get("/api/compliance/?year=2026&page_size=200")
-    assert counted() == everyone
+    assert counted() == everyone  # the API's cells name each period's last meeting: judge() reads the meetings
+    judged.clear()
     _glance(town_admin_user, town)
-    assert counted() == everyone - {town.pk}  # the town's own committee is no assessed unit
+    assert set(judged) == everyone - {town.pk}  # the town's own committee is no assessed unit
+    assert counted() == set()
+    today = timezone.localdate()  # every cell, with its last meeting's date, as counted afresh
+    assert _everything(town, today) == _everything_counted(town, today)
+
+
+def test_meetings_written_in_bulk_are_counted_once_their_writer_forgets_them(town_of_three, town_admin, types, counted):
+    """A bulk writer (the demo seeding) goes behind the meetings' signals: forget_meetings drops the kept
+    counts too, where forget_figures (a rule changed) keeps them."""
+    branch_a, _branch_b, _branch_c = town_of_three
+    _matrix(town_admin)
+    counted()
+    meeting = Meeting.objects.bulk_create(
+        [Meeting(branch=branch_a, held_on=D(2026, 7, 3), topic="七月主题党日", status=Meeting.Status.CONFIRMED)]
+    )[0]
+    Meeting.types.through.objects.bulk_create(
+        [Meeting.types.through(meeting_id=meeting.pk, meetingtype_id=types["theme_day"].pk)]
+    )
+    figures_cache.forget_figures()
+    assert _matrix(town_admin) != _fresh_matrix()  # judged again from the counts kept before the write
+    counted()
+    figures_cache.forget_meetings()
+    assert _matrix(town_admin) == _fresh_matrix()
+    assert counted() == {b.pk for b in Branch.objects.all()}
 
 
 def _fresh_matrix() -> dict:

@@ -110,7 +110,7 @@ def test_the_matrix_page_reads_in_a_number_of_queries_that_does_not_grow_with_br
                 log(branch, D(2025, 12, 20), "committee")  # a "last held on" from before the year
 
     def queries() -> int:
-        figures_cache.forget_figures()  # counted, not taken from the cache
+        figures_cache.forget_meetings()  # counted from the meetings, nothing taken from the cache
         with CaptureQueriesContext(connection) as ctx:
             page = town_admin.get(f"{reverse('meetings:compliance')}?year=2026")
         assert page.status_code == 200 and "逾期" in page.content.decode()
