@@ -57,14 +57,27 @@ def generate(path: str, rows: int) -> None:
         joined = birth.replace(year=birth.year + 25)
         probationary = i % 7 == 0
         form = DATE_FORMS[i % len(DATE_FORMS)]
-        sheet.append([
-            i + 1, f"党员{i}", "女" if female else "男", "汉族",
-            number.translate(FULL_WIDTH) if i % 11 == 0 else number.lower(),
-            form(birth), ("初中", "高中", "大专", "大学本科")[i % 4], "预备党员" if probationary else "正式党员",
-            f"基准测试第{i % BRANCHES + 1}党支部", form(joined),
-            "" if probationary else form(joined.replace(year=joined.year + 1)),
-            "农民", f"1{3 + i % 6}{i:09d}", f"浙江省宁波市海曙区高桥镇{i}号", "正常", "否" if i % 9 else "是", "否",
-        ])
+        sheet.append(
+            [
+                i + 1,
+                f"党员{i}",
+                "女" if female else "男",
+                "汉族",
+                number.translate(FULL_WIDTH) if i % 11 == 0 else number.lower(),
+                form(birth),
+                ("初中", "高中", "大专", "大学本科")[i % 4],
+                "预备党员" if probationary else "正式党员",
+                f"基准测试第{i % BRANCHES + 1}党支部",
+                form(joined),
+                "" if probationary else form(joined.replace(year=joined.year + 1)),
+                "农民",
+                f"1{3 + i % 6}{i:09d}",
+                f"浙江省宁波市海曙区高桥镇{i}号",
+                "正常",
+                "否" if i % 9 else "是",
+                "否",
+            ]
+        )
     book.save(path)
 
 
@@ -73,11 +86,17 @@ def setup_branches():
     from branches.services import branch_create
 
     root = Branch.objects.filter(code="BENCH").first() or branch_create(
-        code="BENCH", name="基准测试党委", kind="committee", unit="town")
+        code="BENCH", name="基准测试党委", kind="committee", unit="town"
+    )
     for n in range(1, BRANCHES + 1):
         if not Branch.objects.filter(code=f"BENCH-{n:02d}").exists():
-            branch_create(code=f"BENCH-{n:02d}", name=f"基准测试第{n}党支部", kind="branch", unit="village",
-                          parent=Branch.objects.get(pk=root.pk))
+            branch_create(
+                code=f"BENCH-{n:02d}",
+                name=f"基准测试第{n}党支部",
+                kind="branch",
+                unit="village",
+                parent=Branch.objects.get(pk=root.pk),
+            )
 
 
 def cleanup():
@@ -116,8 +135,10 @@ def main() -> None:
     started = time.perf_counter()
     for path, rows in ((full, args.rows), (part, args.slice)):
         subprocess.run([sys.executable, __file__, "--generate", str(path), str(rows)], check=True)
-    print(f"generated {args.rows} + {args.slice} rows in {time.perf_counter() - started:.1f} s "
-          f"({full.stat().st_size / 1e6:.1f} MB xlsx)")
+    print(
+        f"generated {args.rows} + {args.slice} rows in {time.perf_counter() - started:.1f} s "
+        f"({full.stat().st_size / 1e6:.1f} MB xlsx)"
+    )
 
     cleanup()
     setup_branches()
@@ -141,7 +162,8 @@ def main() -> None:
         result = MemberResource().import_data(dataset, dry_run=False, use_transactions=True, file_name=part.name)
         admin = time.perf_counter() - t0
         assert not result.has_errors() and not result.has_validation_errors(), (
-            result.base_errors[:1] or result.invalid_rows[:1])
+            result.base_errors[:1] or result.invalid_rows[:1]
+        )
         assert result.totals["new"] == args.slice
     finally:
         cleanup()
@@ -150,17 +172,23 @@ def main() -> None:
         tmp.rmdir()
 
     print()
-    print(f"machine: {platform.node()} · {os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · "
-          f"Python {platform.python_version()} · {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}")
+    print(
+        f"machine: {platform.node()} · {os.cpu_count()} CPUs · {platform.processor() or platform.machine()} · "
+        f"Python {platform.python_version()} · {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
+    )
     print(f"peak RSS before import: {rss_before / 1024:.0f} MB, after the fast import: {peak_mb:.0f} MB")
     print()
     print("| path | rows | seconds | rows/s |")
     print("|---|---:|---:|---:|")
-    print(f"| fast: calamine + RowCleaner + {'COPY' if connection.vendor == 'postgresql' else 'bulk_create'} | "
-          f"{args.rows:,} | {fast:.1f} | {args.rows / fast:,.0f} |")
+    print(
+        f"| fast: calamine + RowCleaner + {'COPY' if connection.vendor == 'postgresql' else 'bulk_create'} | "
+        f"{args.rows:,} | {fast:.1f} | {args.rows / fast:,.0f} |"
+    )
     print(f"| fast, same file again (all unchanged) | {args.rows:,} | {unchanged:.1f} | {args.rows / unchanged:,.0f} |")
-    print(f"| admin door: RosterFormat + MemberResource.import_data | {args.slice:,} | {admin:.1f} | "
-          f"{args.slice / admin:,.0f} |")
+    print(
+        f"| admin door: RosterFormat + MemberResource.import_data | {args.slice:,} | {admin:.1f} | "
+        f"{args.slice / admin:,.0f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -73,7 +73,9 @@ def seed_meetings(years: int, today: dt.date) -> int:
                         continue
                     targets = groups.get(branch_id, []) if sitting == ("party_group",) else [None]
                     for group_id in targets:
-                        plan.append((branch_id, code, group_id, sitting, dt.date(year, month + 1, rng.randint(1, 28)), m))
+                        plan.append(
+                            (branch_id, code, group_id, sitting, dt.date(year, month + 1, rng.randint(1, 28)), m)
+                        )
     print(f"  {len(plan):,} meetings to write", flush=True)
     with transaction.atomic():
         for start in range(0, len(plan), BATCH):
@@ -167,7 +169,9 @@ def main() -> None:
 
     admin = User.objects.filter(role=Role.TOWN_ADMIN, branch__code="HS").first()
     if admin is None:
-        admin = User.objects.create(username="bench_district_admin", role=Role.TOWN_ADMIN, branch=Branch.objects.get(code="HS"), is_staff=True)
+        admin = User.objects.create(
+            username="bench_district_admin", role=Role.TOWN_ADMIN, branch=Branch.objects.get(code="HS"), is_staff=True
+        )
     client = Client()
     client.force_login(admin)
     for run in range(3):
@@ -175,9 +179,13 @@ def main() -> None:
         t = time.perf_counter()
         response = client.get("/meetings/compliance/")
         took = time.perf_counter() - t
-        print(f"compliance matrix page {run + 1}: {took:.2f} s, status {response.status_code}, {len(response.content):,} bytes")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}")
+        print(
+            f"compliance matrix page {run + 1}: {took:.2f} s, status {response.status_code}, {len(response.content):,} bytes"
+        )
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
+    )
 
 
 if __name__ == "__main__":

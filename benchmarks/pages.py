@@ -123,6 +123,7 @@ def _other_pages(ids: dict) -> list[tuple[str, str, str]]:
         ("dues (town admin)", "admin", reverse("disclosure:dues")),
         ("dues of a branch", sec, reverse("disclosure:dues-branch", args=[b])),
     ]
+    pages += _forms(ids)
     done = {"branches", "areas", "party-groups", "members", "transfers"}
     for prefix, _viewset, basename in router.registry:
         if basename in done:
@@ -130,6 +131,29 @@ def _other_pages(ids: dict) -> list[tuple[str, str, str]]:
         pages.append((f"API {prefix.replace('/', ' ')}", "admin", reverse(f"api:{basename}-list")))
         if basename == "compliance":
             pages.append((f"API compliance{AFTER_A_CHANGE}", "admin", reverse("api:compliance-list")))
+    return pages
+
+
+def _forms(ids: dict) -> list[tuple[str, str, str]]:
+    """The forms and pages opened from the pages above (a member's changes, a project's, an inspection's)."""
+    from django.urls import reverse
+
+    sec, m = "sec_gaofeng", ids["member"]
+    pages = [
+        ("password changed", sec, reverse("accounts:password_change_done")),
+        ("member flags form", sec, reverse("members:flags", args=[m])),
+        ("member transfer form", sec, reverse("members:transfer", args=[m])),
+        ("conversion form", sec, reverse("members:convert", args=[ids["probationary"]])),
+        ("new project form", sec, reverse("projects:create")),
+        ("milestone edit form", sec, reverse("projects:milestone-edit", args=[ids["milestone"]])),
+        ("yearly summary of projects", sec, reverse("projects:yearly-summary", args=[ids["branch"]])),
+        ("new key task form", "admin", reverse("projects:key-task-create")),
+        ("key task edit form", "admin", reverse("projects:key-task-edit", args=[ids["key_task"]])),
+        ("new point form", sec, reverse("assessment:point-add")),
+        ("fixture page", sec, reverse("disclosure:fixture", args=[ids["fixture"]])),
+    ]
+    if ids["catch_up"]:
+        pages.append(("catch-up plan", "admin", reverse("assessment:catch-up", args=[ids["catch_up"]])))
     return pages
 
 
@@ -156,10 +180,10 @@ def _ids() -> dict:
     member = Member.objects.filter(branch=branch).order_by("name_pinyin", "pk")[60 % max(1, branch.members.count())]
     member_login = User.objects.filter(role="member", member__branch=branch).select_related("member").first()
     town = Branch.objects.get(pk=User.objects.get(username="admin").branch_id)
-    from assessment.models import Inspection, Rectification
-    from disclosure.models import Item, Site
+    from assessment.models import CatchUpPlan, Inspection, Rectification
+    from disclosure.models import Fixture, Item, Site
     from meetings.models import Meeting
-    from projects.models import KeyTask, Project
+    from projects.models import KeyTask, Milestone, Project
 
     return {
         "branch": branch.pk,
@@ -177,6 +201,12 @@ def _ids() -> dict:
         ],
         "site": Site.objects.filter(branch=branch).values_list("pk", flat=True)[0],
         "item": Item.objects.filter(branch=branch).values_list("pk", flat=True)[0],
+        "probationary": Member.objects.filter(branch=branch, category=Member.Category.PROBATIONARY)
+        .order_by("pk")
+        .values_list("pk", flat=True)[0],
+        "milestone": Milestone.objects.filter(project__branch=branch).values_list("pk", flat=True)[0],
+        "fixture": Fixture.objects.filter(site__branch=branch).values_list("pk", flat=True)[0],
+        "catch_up": CatchUpPlan.objects.filter(branch__path__startswith=town.path).values_list("pk", flat=True).first(),
     }
 
 

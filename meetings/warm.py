@@ -40,7 +40,7 @@ def calendar(branch_ids: list[int], today: dt.date) -> None:
 
 @recounts
 def cells(branch_ids: list[int], today: dt.date) -> None:
-    from .api import compliance_cells
+    from .selectors import compliance_cells
 
     compliance_cells(Branch.objects.filter(pk__in=branch_ids), today.year, today)
 

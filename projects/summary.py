@@ -1,8 +1,9 @@
 """The yearly report material (述职材料) for one branch: its 书记领衔 project(s) with their milestones,
 the year's 三会一课 compliance and the key-task months it answers for — one printable page.
 
-The meetings part is read only through meetings' selectors (``compliance_summary_for`` for the
-headline, ``compliance_for`` for the lines per meeting type); meetings never imports projects.
+The meetings part is read only through meetings' selectors (``compliance_cells``, the year's
+``compliance_for`` kept per branch in the cache: the lines per meeting type, and the headline summed from
+the same cells as ``compliance_summary_for`` sums them); meetings never imports projects.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from branches.models import Branch, OfficerPost
-from meetings.selectors import DUE, HELD, OVERDUE, compliance_for, compliance_summary_for
+from meetings.selectors import DUE, HELD, OVERDUE, ComplianceSummary, compliance_cells
 
 from .models import KeyTask, KeyTaskMonth, Milestone, Project
 
@@ -51,24 +52,25 @@ class YearlySummary:
 
 def meetings_year(*, branch: Branch, year: int, on: dt.date) -> MeetingsYear:
     """The branch's 三会一课 in ``year`` as judged on ``on``: periods still running count as due, not missed."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    summary = compliance_summary_for(branches=[branch], start=start, end=end, as_of=on).get(branch.pk)
     lines: dict[tuple[str, str], MeetingLine] = {}
-    for cell in compliance_for(branches=[branch], start=start, end=end, as_of=on):
+    held = overdue = 0  # the headline: ended periods held and missed (compliance_summary_for's, from the same cells)
+    for cell in compliance_cells([branch], year, on):
         line = lines.setdefault(
             (cell.meeting_type, cell.party_group_name), MeetingLine(cell.meeting_type, cell.party_group_name)
         )
         line.periods += 1
         if cell.status == HELD:
             line.held += 1
+            held += 1
         elif cell.status == DUE:
             line.due += 1
         elif cell.status == OVERDUE:
             line.overdue.append(cell.period.short_label)
+            overdue += 1
     return MeetingsYear(
-        held=summary.held if summary else 0,
-        overdue=summary.overdue if summary else 0,
-        percent=summary.percent if summary else None,
+        held=held,
+        overdue=overdue,
+        percent=ComplianceSummary(branch.pk, held, overdue).percent,
         lines=list(lines.values()),
     )
 

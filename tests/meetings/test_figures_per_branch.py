@@ -20,11 +20,11 @@ from assessment.selectors import units_of
 from branches.models import Branch
 from meetings import figures_cache
 from meetings import tally as tally_module
-from meetings.api import compliance_cells
 from meetings.compliance import judge
 from meetings.matrix import compliance_matrix, count_matrix
 from meetings.models import Meeting, MeetingRule
 from meetings.report_views import _calendar_lines
+from meetings.selectors import compliance_cells
 from tests.factories import BranchFactory, PartyGroupFactory
 
 D = dt.date
