@@ -150,6 +150,7 @@ class Tally:
         }
         no_counts: dict[int, int] = {}
         for info in self.infos:
+            always = info.founded_on is None and info.dissolved_on is None  # owes every period
             for rule in self.rules:
                 if not rule.applies_to(info.kind, info.unit):
                     continue
@@ -157,7 +158,7 @@ class Tally:
                 for group_id, group_name in units:
                     counts = self.counts.get((info.id, group_id, rule.meeting_type_id), no_counts)
                     for period, first, last, ended in spans[rule.pk]:
-                        if not info.owes(period):
+                        if not always and not info.owes(period):
                             continue
                         if first == last:
                             held = counts.get(first, 0)

@@ -30,3 +30,19 @@ def test_one_client_serves_every_call_and_thread():
     assert seen == [{"n": 1}] * 4
     cache.delete("portal-cache-test")
     assert cache.get("portal-cache-test") is None
+
+
+def test_any_key_is_kept_without_memcached_warnings():
+    """Redis stores keys memcached could not (long, with spaces): the portal's cache does not check them."""
+    import warnings
+
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    cache = caches["default"]
+    key = "meetings:figures:" + "长" * 300 + " with spaces"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        cache.set_many({key: 1, "short": 2}, 30)
+        assert cache.get_many([key, "short"]) == {key: 1, "short": 2}
+        cache.delete_many([key, "short"])
+    assert cache.get(key) is None
