@@ -1,34 +1,15 @@
 from __future__ import annotations
 
-from functools import cache
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput
+from portal.forms import DateInput, named_choices
 
 from .models import Appraisal, PointEntry
 from .periods import QUARTER_PATTERN
 
 FINDING_SLOTS = 3
-
-
-def _named_choices(field: forms.ModelChoiceField, queryset) -> None:
-    """Offer ``queryset`` (units or members, shown by name) as the field's choices, read in one query.
-
-    Left to itself the field reads every row whole through a server-side cursor (three round trips)
-    each time it renders; the options are the same (the pk and ``str()``, the name), and the field
-    still validates against the queryset (``get`` of the chosen pk).
-    """
-    field.queryset = queryset
-    empty = [] if field.empty_label is None else [("", field.empty_label)]
-
-    @cache
-    def options():  # read when the select is rendered (once), not for a form that is only validated
-        return empty + list(queryset.values_list("pk", "name"))
-
-    field.choices = options
 
 
 class InspectionForm(forms.Form):
@@ -48,7 +29,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.standard = standard
         self.items = list(standard.items.all())
-        _named_choices(self.fields["branch"], units)
+        named_choices(self.fields["branch"], units)
         today = timezone.localdate()
         self.fields["month"].initial = today.strftime("%Y-%m")
         self.fields["inspected_on"].initial = today
@@ -185,7 +166,7 @@ class GradeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A choice shows the member's name; nothing else is loaded for the list (the grading service
         # reads the chosen member's branch through its id).
-        _named_choices(self.fields["member"], members.select_related(None).only("name", "branch"))
+        named_choices(self.fields["member"], members.select_related(None).only("name", "branch"))
 
     def votes(self):
         return {k: self.cleaned_data[f"votes_{k}"] for k in ("excellent", "qualified", "basic", "unqualified")}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Window
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from accounts.scope import Cap, scope_for
 from members.models import Member
 from members.selectors import members_writable_by
 from portal.forms import apply_errors
+from portal.paging import counted_page
 
 from . import services
 from .forms import GradeForm, InspectionForm, PointEntryForm, RectificationActForm, SelfAssessmentForm
@@ -47,34 +48,6 @@ PAGE_SIZE = 30
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _counted_page(request, qs, *fields):
-    """``_page`` of ``qs`` as rows of ``fields`` (``values_list(named=True)``; ``qs`` itself, a
-    ``.values()`` query, without them), its count read with the rows.
-
-    ``COUNT(*) OVER ()`` gives the page's rows the whole list's length, so a page in range is one
-    query instead of a count and a slice. A page out of range (or a number below 1) is left to the
-    paginator, which turns it into the last page as before.
-    """
-    rows = qs.values_list(*fields, named=True) if fields else qs
-    paginator = Paginator(rows, PAGE_SIZE)
-    raw = request.GET.get("page")
-    try:
-        number = int(raw) if raw is not None else 1
-    except (TypeError, ValueError):
-        number = 1
-    if number >= 1:
-        counted = qs.annotate(full_count=Window(Count("*")))
-        if fields:
-            counted = counted.values_list(*fields, "full_count", named=True)
-        start = (number - 1) * PAGE_SIZE
-        found = list(counted[start : start + PAGE_SIZE])
-        if found or number == 1:
-            first = found[0] if found else {"full_count": 0}
-            paginator.count = first["full_count"] if isinstance(first, dict) else first.full_count
-            return Page(found, number, paginator)
-    return paginator.get_page(raw)
 
 
 @require_safe
@@ -163,7 +136,7 @@ def rectification_list(request):
         qs = qs.filter(status=status)
     elif status == "overdue":
         qs = qs.filter(pk__in=services.overdue_rectifications(timezone.localdate()))
-    page = _counted_page(request, qs, "pk", "finding", "branch__name", "status", "deadline")
+    page = counted_page(request, qs, PAGE_SIZE, "pk", "finding", "branch__name", "status", "deadline")
     today = timezone.localdate()
     return render(
         request,
@@ -252,7 +225,7 @@ def points(request):
         )
     if own is None and ranking is None:
         raise PermissionDenied
-    ranking_page = _counted_page(request, ranking) if ranking is not None else None
+    ranking_page = counted_page(request, ranking, PAGE_SIZE) if ranking is not None else None
     return render(
         request,
         "assessment/points.html",
@@ -347,9 +320,10 @@ def appraisals(request):
             .order_by("branch__path", "member__name")
             .annotate(self_assessed=ExpressionWrapper(~Q(self_assessment=""), output_field=BooleanField()))
         )
-        page = _counted_page(
+        page = counted_page(
             request,
             listing,
+            PAGE_SIZE,
             "member__name",
             "branch__name",
             "self_assessed",

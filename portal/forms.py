@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -39,3 +41,31 @@ class ChoicesInOneQuery(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():
             yield self.choice(obj)
+
+
+# A model choice field reads its options whole, through a server-side cursor, every time it renders. Where
+# that is the cost of a page, the options come from one of these instead (the field still validates the
+# chosen pk against its queryset): ChoicesInOneQuery (the field's own queryset, one plain query),
+# choices_from_rows (rows the page has read already) or named_choices ((pk, name) pairs, one query).
+
+
+def choices_from_rows(field: forms.ModelChoiceField, rows) -> None:
+    """The field's options made from ``rows``, model instances the page has read already (the same rows, in
+    the same order, as the field's queryset), instead of reading them a second time."""
+    iterator = field.iterator(field)
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = empty + [iterator.choice(row) for row in rows]
+
+
+def named_choices(field: forms.ModelChoiceField, queryset) -> None:
+    """Offer ``queryset`` (rows shown by their ``name``, as their ``str()``) as the field's choices: its
+    (pk, name) pairs, read in one query when the select is rendered (once), not for a form that is only
+    validated."""
+    field.queryset = queryset
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+
+    @cache
+    def options():
+        return empty + list(queryset.values_list("pk", "name"))
+
+    field.choices = options

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.scope import Cap, get_object_for_user, scope_for
-from portal.forms import apply_errors
+from portal.forms import apply_errors, choices_from_rows
+from portal.paging import counted_page
 
 from . import services
 from .forms import DropForm, MilestoneForm, PhotoForm, ProjectForm, ReportForm
@@ -45,8 +45,9 @@ def project_list(request):
     if year and year.isdigit():
         qs = qs.filter(starts_on__year__lte=int(year), ends_on__year__gte=int(year))
     # Only what a card shows (presenters.project_cards_html), not the projects' and their leads' whole rows.
-    qs = qs.values_list("pk", "name", "status", "category", "percent", "branch__name", "lead__name", named=True)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(
+        request, qs, PAGE_SIZE, "pk", "name", "status", "category", "percent", "branch__name", "lead__name"
+    )
     return render(
         request,
         "projects/list.html",
@@ -112,10 +113,7 @@ def _photo_form(project, milestones) -> PhotoForm:
     """The upload form, its milestone choices from the page's milestones (the same rows, in the same
     order as the form's own query of them) instead of reading them a second time."""
     form = PhotoForm(project=project)
-    field = form.fields["milestone"]
-    rows = field.iterator(field)
-    empty = [] if field.empty_label is None else [("", field.empty_label)]
-    field.widget.choices = empty + [rows.choice(m) for m in milestones]
+    choices_from_rows(form.fields["milestone"], milestones)
     return form
 
 
