@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
@@ -18,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scope import Cap, scope_for
 from portal.forms import apply_errors
-from portal.paging import counted_page
 
 from . import services
 from .forms import ApproveForm, ItemForm, RejectForm, ReviseForm
@@ -66,7 +66,7 @@ def item_list(request):
     # are read on the item's own page.
     qs = items_visible_to(request.user).order_by("-updated_at", "-id")
     qs, chosen = _filters(request, qs)
-    page = counted_page(request, qs, PAGE_SIZE, *ITEM_CARD_COLUMNS)
+    page = Paginator(qs.values_list(*ITEM_CARD_COLUMNS, named=True), PAGE_SIZE).get_page(request.GET.get("page"))
     awaiting = (
         items_visible_to(request.user).filter(scope.q(Cap.APPROVE, "branch__"), state=Item.State.SUBMITTED).count()
         if scope.has(Cap.APPROVE)

@@ -7,6 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,6 @@ from branches.models import Branch
 from branches.selectors import branches_where, get_branch_for_user
 from members.models import Member
 from portal.forms import apply_errors
-from portal.paging import counted_page
 
 from . import services, uploads
 from .forms import MarkOptions, MeetingForm, meeting_initial
@@ -50,7 +50,7 @@ def meeting_list(request):
     elif scope.home_branch_id:
         branch = Branch.objects.get(pk=scope.home_branch_id)
         qs = qs.filter(branch__path__startswith=branch.path)
-    page = counted_page(request, qs.prefetch_related(None).only(*LIST_COLUMNS), PAGE_SIZE)
+    page = Paginator(qs.prefetch_related(None).only(*LIST_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
     can_log = branches_where(request.user, Cap.WRITE).exists()
     rows = _list_rows(page.object_list)
     context = {

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
-
-from portal.paging import counted_page
 
 from . import services
 from .selectors import get_notice_for_user, notices_of
@@ -20,7 +19,7 @@ def notice_list(request):
     qs = notices_of(request.user)
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
-    page = counted_page(request, qs, PAGE_SIZE)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notices/list.html", {"page": page, "only_unread": request.GET.get("unread") == "1"})
 
 

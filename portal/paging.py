@@ -4,6 +4,11 @@ Django's ``Paginator`` counts the list (``SELECT COUNT(*)``) and then reads the 
 every list page. ``counted_page`` reads the page's rows with ``COUNT(*) OVER ()``, the whole list's
 length on each row, so a page in range is one query. A page out of range (or a number below 1) is left
 to the paginator, which turns it into the last page (or the first) as ``Paginator.get_page`` does.
+
+Only for lists of some hundreds of rows at most (a town's rectifications, points, appraisals, projects):
+the window makes the database read and sort every row of the list, where ``COUNT(*)`` and ``LIMIT`` read
+the page alone. A town admin's meetings at ``seed_demo --scale 40`` took 83 ms that way, against 11 ms
+with the paginator's two queries.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from notices.models import Notice
 from notices.selectors import unread_count
 from notices.services import notice_send
 
-
 # Sessions kept in Redis (portal.sessions) only where there is a Redis cache: not the laptop default.
 needs_redis_sessions = pytest.mark.skipif(
     django_settings.SESSION_ENGINE != "portal.sessions", reason="the laptop default keeps sessions in the database"
