@@ -28,6 +28,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.scope import posts_changed
 from branches.demo import BATCH_SIZE, DemoTown, plain_name
 from branches.models import Branch, OfficerPost, PartyGroup
 from branches.tree_cache import forget_trees
@@ -388,6 +389,7 @@ def _seed_posts(ctx: SeedContext, *, root: Branch, branches: list[Branch], seed:
             posts.append(OfficerPost(branch=branch, member_id=member_pk, post=post, term_start=start, term_end=end))
             holding.add(member_pk)
     OfficerPost.objects.bulk_create(posts, batch_size=BATCH_SIZE)
+    posts_changed()  # written behind OfficerPost's signals
     ctx.made("officer_posts", len(posts))
 
 

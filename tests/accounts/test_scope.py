@@ -85,3 +85,37 @@ def test_q_filters_rows_by_their_branch(town_staff_user, area_head_user, member_
     assert set(Member.objects.filter(area_scope.q(Cap.INSPECT, "branch__"))) == {member_a}
     assert not Member.objects.filter(area_scope.q(Cap.WRITE, "branch__")).exists()
     assert set(Member.objects.filter(compute_scope(town_staff_user).q(Cap.READ, "branch__"))) == {member_a, member_b}
+
+
+def test_who_holds_a_post_is_kept_until_a_post_or_branch_changes(
+    secretary_a_user, member_a, branch_a, django_assert_num_queries
+):
+    """The officer-post check is kept in the cache (accounts.scope._holds_post): saving or deleting a post
+    takes effect on the next request; a write behind the signals needs posts_changed."""
+    from accounts.models import User
+    from accounts.scope import posts_changed
+    from tests.factories import OfficerPostFactory
+
+    def may_write() -> bool:
+        user = User.objects.select_related("branch").get(pk=secretary_a_user.pk)  # as a request loads it
+        return compute_scope(user).can_write_branch(branch_a)
+
+    assert may_write()
+    with django_assert_num_queries(1):  # the user only: the post check comes from the cache
+        assert may_write()
+    post = OfficerPost.objects.get(member=secretary_a_user.member)
+    post.term_end = timezone.localdate() - dt.timedelta(days=1)
+    post.save()
+    assert not may_write()  # the term ended: at once
+    again = OfficerPostFactory(branch=branch_a, member=secretary_a_user.member, post="organisation")
+    assert may_write()  # a new post
+    again.delete()
+    assert not may_write()
+    OfficerPost.objects.filter(pk=post.pk).update(term_end=None)  # behind the signals
+    assert not may_write()
+    posts_changed()
+    assert may_write()
+    branch_a.name = "高峰村第一党支部"
+    branch_a.save()  # a branch saved (renamed, moved, dissolved): asked again
+    with django_assert_num_queries(2):
+        assert may_write()
