@@ -12,7 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .compliance import DUE, HELD, OVERDUE, STATUS_LABELS, ComplianceCell, branch_infos
 from .figures_cache import branch_figures
-from .tally import tally
+from .periods import month_index
+from .tally import Verdict, tally
 
 RANK = {HELD: 0, DUE: 1, OVERDUE: 2}
 SYMBOL = {HELD: "✓", DUE: "…", OVERDUE: "✗", "": ""}
@@ -74,21 +75,23 @@ def count_rows(*, branches, year: int, as_of: dt.date, kept: bool = True) -> dic
     ``kept``: the branches' meeting counts may come from the cache (:meth:`meetings.tally.Tally._count`)."""
     counted = tally(branches=branches, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), as_of=as_of, kept=kept)
     by_branch: dict[int, MatrixRow] = {}
-    late: dict[int, list] = defaultdict(list)
-    for verdict in counted.verdicts():
-        info = verdict.branch
-        row = by_branch.get(info.id)
-        if row is None:
-            row = by_branch[info.id] = MatrixRow(info.id, info.name, info.area_id, [""] * 12)
-        if verdict.period.end.year != year:
+    late: list[Verdict] = []  # a branch's verdicts come together: these are in the branches' order
+    january = month_index(dt.date(year, 1, 1))
+    row = None
+    for fields in counted.judged():  # plain tuples; a Verdict made of the overdue ones alone
+        info, status, i = fields[0], fields[6], fields[7] - january
+        if row is None or row.branch_id != info.id:
+            row = by_branch.get(info.id)
+            if row is None:
+                row = by_branch[info.id] = MatrixRow(info.id, info.name, info.area_id, [""] * 12)
+        if not 0 <= i < 12:  # a period ending in another year
             continue
-        i = verdict.period.end.month - 1
-        status = verdict.status
-        if not row.months[i] or RANK[status] > RANK[row.months[i]]:
-            row.months[i] = status
+        months = row.months
+        if not months[i] or RANK[status] > RANK[months[i]]:
+            months[i] = status
         if status == OVERDUE:
-            late[info.id].append(verdict)
-    for cell in counted.cells(v for verdicts in late.values() for v in verdicts):
+            late.append(Verdict(*fields[:7]))
+    for cell in counted.cells(late):
         by_branch[cell.branch_id].overdue.append(cell)
     return by_branch
 

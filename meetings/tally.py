@@ -140,6 +140,13 @@ class Tally:
 
     def verdicts(self) -> Iterator[Verdict]:
         """Every (branch or group, rule, period), in judge()'s order."""
+        for *fields, _last_month in self.judged():
+            yield Verdict(*fields)
+
+    def judged(self) -> Iterator[tuple]:
+        """:meth:`verdicts` as plain tuples, each with the index of its period's last month
+        (:func:`~meetings.periods.month_index`) after the verdict's fields: a caller that keeps a few of
+        the town's 2,400 (the matrix keeps the overdue ones) makes a Verdict of those alone."""
         if self.window is None:
             return
         as_of = self.as_of
@@ -155,6 +162,7 @@ class Tally:
                 if not rule.applies_to(info.kind, info.unit):
                     continue
                 units = self.groups.get(info.id, []) if rule.per_party_group else [(None, "")]
+                need = rule.count
                 for group_id, group_name in units:
                     counts = self.counts.get((info.id, group_id, rule.meeting_type_id), no_counts)
                     for period, first, last, ended in spans[rule.pk]:
@@ -164,8 +172,8 @@ class Tally:
                             held = counts.get(first, 0)
                         else:
                             held = sum(counts.get(i, 0) for i in range(first, last + 1)) if counts else 0
-                        status = HELD if held >= rule.count else OVERDUE if ended else DUE
-                        yield Verdict(info, rule, group_id, group_name, period, held, status)
+                        status = HELD if held >= need else OVERDUE if ended else DUE
+                        yield info, rule, group_id, group_name, period, held, status, last
 
     def cells(self, verdicts: Iterable[Verdict]) -> list[ComplianceCell]:
         """Full cells (with the last meeting's date for the reason) for the verdicts given.
