@@ -32,9 +32,10 @@ writer must. With the cache unavailable the figures are counted every time, as w
 
 What a branch's meetings alone make (how many of each type were held each month,
 :class:`meetings.tally.Tally`'s counts) is kept the same way but under a shared generation of its own
-(:func:`branch_meeting_counts`): a rule or the organisation changed drops the figures, not these, so
-the figures are judged again without reading the meetings. A bulk writer of meetings, and a type's
-meetings changed from the type's side, drop both (:func:`forget_meetings`).
+(:func:`branch_meeting_counts`, with the branch's party groups): a rule, type, branch or area changed
+drops the figures, not these, so the figures are judged again without reading the meetings. A bulk
+writer of meetings, a type's meetings changed from the type's side and a party group changed drop both
+(:func:`forget_meetings`).
 
 :func:`cached_figures` keeps a whole result under the shared generation alone: only for what
 no meeting changes (the dashboard's units and which branches they are made of).
@@ -169,10 +170,11 @@ def forget_figures(**kwargs) -> None:
     _recount_all_on_commit()
 
 
-def forget_meetings() -> None:
+def forget_meetings(**kwargs) -> None:
     """Every branch's figures and meeting counts are dropped (now, and again once the transaction commits):
     for a change to many branches' meetings that their signals do not see (a bulk writer, a type's meetings
-    changed from the type's side). The worker then counts them again, as after :func:`forget_figures`."""
+    changed from the type's side), and a party group's (they are kept with the counts). Also a signal receiver.
+    The worker then counts them again, as after :func:`forget_figures`."""
     generations.renew([LINKS_GENERATION_KEY], what="the meeting counts")
     forget_figures()
 
@@ -346,8 +348,10 @@ def connect_signals() -> None:
     from meetings.models import Meeting, MeetingRule, MeetingType
 
     for model in (MeetingRule, MeetingType, Branch, PartyGroup, Area):
+        # A party group is kept with its branch's meeting counts (meetings.tally): its change drops them too.
+        forget = forget_meetings if model is PartyGroup else forget_figures
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
-            signal.connect(forget_figures, sender=model, dispatch_uid=f"meetings_figures_{name}_{model.__name__}")
+            signal.connect(forget, sender=model, dispatch_uid=f"meetings_figures_{name}_{model.__name__}")
     pre_save.connect(meeting_moving, sender=Meeting, dispatch_uid="meetings_figures_moving_Meeting")
     post_save.connect(meeting_changed, sender=Meeting, dispatch_uid="meetings_figures_save_Meeting")
     post_delete.connect(meeting_changed, sender=Meeting, dispatch_uid="meetings_figures_delete_Meeting")

@@ -91,20 +91,14 @@ class Tally:
         )
         self.branch_ids = [b.id for b in self.infos]
         self.type_ids = sorted({r.meeting_type_id for r in self.rules})
-        if any(r.per_party_group for r in self.rules):
-            for pk, branch_id, name in (
-                PartyGroup.objects.filter(branch_id__in=self.branch_ids)
-                .order_by("name", "pk")
-                .values_list("pk", "branch_id", "name")
-            ):
-                self.groups[branch_id].append((pk, name))
         self._count()
 
     def _count(self) -> None:
         """Count the window's logged meetings per (branch, party group or None, type) and month, and keep
-        each month's latest date; a meeting of a party group counts for its branch too.
+        each month's latest date; a meeting of a party group counts for its branch too. With them, each
+        branch's party groups (for the rules kept per group).
 
-        Each branch's counts are kept in the cache while its meetings do not change
+        Each branch's counts are kept in the cache while its meetings and party groups do not change
         (:func:`meetings.figures_cache.branch_meeting_counts`): a rule or the organisation changed has the
         verdicts judged again from them, without reading the meetings."""
         first, last = self.window
@@ -115,19 +109,23 @@ class Tally:
             else self._count_links(self.branch_ids)
         )
         for branch_id, part in parts.items():
-            for (group_id, type_id), (counts, latest) in (part or {}).items():
+            by_key, groups = part or ({}, ())
+            if groups:
+                self.groups[branch_id] = list(groups)
+            for (group_id, type_id), (counts, latest) in by_key.items():
                 self.counts[(branch_id, group_id, type_id)] = counts
                 self.latest[(branch_id, group_id, type_id)] = latest
 
-    def _count_links(self, branch_ids: list[int]) -> dict[int, dict[tuple, tuple[dict, dict]]]:
-        """Per branch: (party group or None, type) -> ({month index: count}, {month index: latest date's ordinal})."""
+    def _count_links(self, branch_ids: list[int]) -> dict[int, tuple[dict[tuple, tuple[dict, dict]], list]]:
+        """Per branch: ((party group or None, type) -> ({month index: count}, {month index: latest date's
+        ordinal}), and its party groups as (id, name) by name)."""
         first, last = self.window
-        parts: dict[int, dict[tuple, tuple[dict, dict]]] = {pk: {} for pk in branch_ids}
+        parts: dict[int, tuple[dict[tuple, tuple[dict, dict]], list]] = {pk: ({}, []) for pk in branch_ids}
         for branch_id, group_id, type_id, day, _meeting_id in meeting_type_links(
             branch_ids, self.type_ids, since=first, until=last
         ):
             i, day = month_index(day), day.toordinal()
-            part = parts[branch_id]
+            part = parts[branch_id][0]
             for key in ((None, type_id), (group_id, type_id)) if group_id else ((None, type_id),):
                 entry = part.get(key)
                 if entry is None:
@@ -136,6 +134,12 @@ class Tally:
                 counts[i] = counts.get(i, 0) + 1
                 if day > latest.get(i, 0):
                     latest[i] = day
+        for pk, branch_id, name in (
+            PartyGroup.objects.filter(branch_id__in=branch_ids)
+            .order_by("name", "pk")
+            .values_list("pk", "branch_id", "name")
+        ):
+            parts[branch_id][1].append((pk, name))
         return parts
 
     def verdicts(self) -> Iterator[Verdict]:

@@ -145,7 +145,8 @@ def test_a_rule_or_the_organisation_changed_judges_every_branch_again_from_the_k
     change, town_of_three, town_admin, town_admin_user, town, area, group_a, types, counted, monkeypatch
 ):
     """Such a change drops every branch's figures, not the counts of their meetings (what a branch's
-    meetings alone make): every branch is judged again, and no meeting is read again."""
+    meetings alone make): every branch is judged again, and no meeting is read again (but after a party
+    group's change, kept with the counts)."""
     branch_a, branch_b, _branch_c = town_of_three
     before = _matrix(town_admin)
     _glance(town_admin_user, town)
@@ -178,8 +179,10 @@ def test_a_rule_or_the_organisation_changed_judges_every_branch_again_from_the_k
         area.name = "东部片区"
         area.save()
     everyone = {b.pk for b in Branch.objects.all()}
+    # A branch's party groups are kept with its meeting counts: a party group's change reads them again.
+    read_again = change.startswith("party group")
     seen = _matrix(town_admin)
-    assert set(judged) == everyone and counted() == set()
+    assert set(judged) == everyone and counted() == (everyone if read_again else set())
     assert seen == _fresh_matrix()
     if change == "rule":
         assert seen != before  # two 主题党日 a month: judged against the new rule
@@ -188,7 +191,7 @@ def test_a_rule_or_the_organisation_changed_judges_every_branch_again_from_the_k
     judged.clear()
     _glance(town_admin_user, town)
     assert set(judged) == everyone - {town.pk}  # the town's own committee is no assessed unit
-    assert counted() == set()
+    assert counted() == (everyone - {town.pk} if read_again else set())
     today = timezone.localdate()  # every cell, with its last meeting's date, as counted afresh
     assert _everything(town, today) == _everything_counted(town, today)
 
