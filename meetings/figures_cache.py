@@ -148,8 +148,9 @@ def branch_meeting_counts(
 ) -> dict[int, T | None]:
     """Per branch id, what only its meetings make (how many of each type were held each month:
     :class:`meetings.tally.Tally`), from the cache while its meetings have not changed, else
-    ``count(ids)`` for the branches missing at once. A rule, type, branch, party group or area changed
-    leaves them kept: the figures are then judged again from them, without reading the meetings."""
+    ``count(ids)`` for the branches missing at once. A rule, type, branch or area changed leaves them kept:
+    the figures are then judged again from them, without reading the meetings (a party group changed, kept
+    with them, drops them: :func:`forget_meetings`)."""
     return branch_figures(purpose, branch_ids, count, shared_key=LINKS_GENERATION_KEY)
 
 

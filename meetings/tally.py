@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -102,12 +102,7 @@ class Tally:
         (:func:`meetings.figures_cache.branch_meeting_counts`): a rule or the organisation changed has the
         verdicts judged again from them, without reading the meetings."""
         first, last = self.window
-        purpose = f"counts:{first:%Y%m%d}:{last:%Y%m%d}:{'.'.join(map(str, self.type_ids))}"
-        parts = (
-            branch_meeting_counts(purpose, self.branch_ids, self._count_links)
-            if self.kept
-            else self._count_links(self.branch_ids)
-        )
+        parts = self._per_branch(f"counts:{first:%Y%m%d}:{last:%Y%m%d}", self.branch_ids, self._count_links)
         for branch_id, part in parts.items():
             by_key, groups = part or ({}, ())
             if groups:
@@ -115,6 +110,14 @@ class Tally:
             for (group_id, type_id), (counts, latest) in by_key.items():
                 self.counts[(branch_id, group_id, type_id)] = counts
                 self.latest[(branch_id, group_id, type_id)] = latest
+
+    def _per_branch(self, what: str, branch_ids: list[int], read: Callable[[list[int]], dict]) -> dict:
+        """``read(branch_ids)``, per branch: each branch's part from the cache while its meetings are the same
+        (:func:`meetings.figures_cache.branch_meeting_counts`, under ``what`` and the types counted), the
+        branches missing read together; all read afresh when the tally is not ``kept``."""
+        if not self.kept:
+            return read(branch_ids)
+        return branch_meeting_counts(f"{what}:{'.'.join(map(str, self.type_ids))}", branch_ids, read)
 
     def _count_links(self, branch_ids: list[int]) -> dict[int, tuple[dict[tuple, tuple[dict, dict]], list]]:
         """Per branch: ((party group or None, type) -> ({month index: count}, {month index: latest date's
@@ -202,9 +205,7 @@ class Tally:
                 parts[branch_id][(group_id, type_id)] = day
             return parts
 
-        purpose = f"before:{start:%Y%m%d}:{'.'.join(map(str, self.type_ids))}"
-        ids = sorted(branch_ids)
-        parts = branch_meeting_counts(purpose, ids, read) if self.kept else read(ids)
+        parts = self._per_branch(f"before:{start:%Y%m%d}", sorted(branch_ids), read)
         return {
             (branch_id, group_id, type_id): day
             for branch_id, part in parts.items()
